@@ -1,0 +1,1 @@
+"""Scoring opsmap against evaluation corpora (geoparsing, event coding)."""
