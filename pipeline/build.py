@@ -1,0 +1,175 @@
+"""The main job: reports in, events and places out, into the store.
+
+``process_docs`` is the pure stage (spaCy doc -> places -> events); ``build_into_store`` adds the
+I/O: reading inputs, skipping reports already stored unchanged, and saving each report with its
+places and events in one transaction.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .event import Event
+from .ingest import IngestError, iter_input_files, read_file
+from .place import Place
+from .report import Report
+from .settings import Settings, load_settings
+from .store import Store
+
+
+@dataclass
+class Processed:
+    report: Report
+    places: list[Place]
+    events: list[Event]
+
+
+@dataclass
+class BuildSummary:
+    reports: int = 0
+    unchanged: int = 0
+    events: int = 0
+    places: int = 0
+    unresolved: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    store: str = ""
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        lines = [
+            f"reports: {self.reports} processed, {self.unchanged} unchanged",
+            f"events: {self.events}",
+            f"places: {self.places} ({self.unresolved} unresolved)",
+            f"errors: {len(self.failed)}",
+            f"store: {self.store} ({self.seconds:.1f} s)",
+        ]
+        return "\n".join(lines)
+
+
+class Extractor:
+    """spaCy, the geoparser and the event extractor, loaded once and reused for many reports."""
+
+    def __init__(self, settings: Settings) -> None:
+        from .extract import extract_events
+        from .gazetteer import ensure_gazetteer
+        from .geoparse import Geoparser
+        from .nlp import get_nlp
+
+        self.settings = settings
+        self.nlp = get_nlp(settings.spacy_model)
+        self.geoparser = Geoparser(ensure_gazetteer(settings.gazetteer_path, progress=True))
+        self._extract_events = extract_events
+
+    def process(self, reports: Iterable[Report], batch_size: int = 16) -> Iterator[Processed]:
+        """Run every report through spaCy (batched), the geoparser and the event extractor."""
+        reports = list(reports)
+        english = [r for r in reports if _is_english(r)]
+        docs = self.nlp.pipe((r.text for r in english), batch_size=batch_size)
+        by_id = {}
+        for report, doc in zip(english, docs):
+            places = self.geoparser.parse(doc)
+            events = self._extract_events(doc, report, places)[: self.settings.max_events_per_report]
+            by_id[id(report)] = Processed(report, places, events)
+        for report in reports:
+            yield by_id.get(id(report)) or Processed(report, [], [])
+
+
+def _is_english(report: Report) -> bool:
+    return (report.language or "en").lower().split("-")[0] in {"en", "eng", "english"}
+
+
+class Progress:
+    """A one-line progress display on stderr: items, rate and time left."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled, self.done, self.start = total, enabled and total > 0, 0, time.monotonic()
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate else 0
+        print(f"\rreports {self.done}/{self.total}  {rate:.1f}/s  {left:.0f} s left ",
+              end="", file=sys.stderr, flush=True)
+        if self.done >= self.total:
+            print(file=sys.stderr)
+
+
+def read_inputs(paths: Iterable[str | Path], settings: Settings,
+                failed: list[tuple[str, str]]) -> list[Report]:
+    """Every readable report under ``paths``; problems are collected, not raised."""
+    reports: list[Report] = []
+    seen: dict[str, str] = {}
+    for path in iter_input_files(paths):
+        try:
+            found = read_file(path, settings)
+        except IngestError as exc:
+            failed.append((exc.source, exc.problem))
+            continue
+        for report in found:
+            if report.report_id in seen:
+                failed.append((report.path, f"duplicate report id {report.report_id!r} "
+                                            f"(also {seen[report.report_id]}); kept the first"))
+                continue
+            seen[report.report_id] = report.path
+            reports.append(report)
+    return reports
+
+
+def build_into_store(paths: Iterable[str | Path], settings: Settings | None = None, *,
+                     jobs: int = 1, progress: bool = False, force: bool = False) -> BuildSummary:
+    """Read, extract and store. Reports already stored with the same text are skipped."""
+    settings = settings or load_settings()
+    started = time.monotonic()
+    summary = BuildSummary(store=str(settings.db_path))
+    reports = read_inputs(paths, settings, summary.failed)
+    with Store(settings.db_path) as store:
+        for source, problem in summary.failed:
+            print(f"opsmap: {source}: {problem}", file=sys.stderr)
+            store.record_error(source, problem)
+        todo = [r for r in reports if force or not store.has_report(r)]
+        summary.unchanged = len(reports) - len(todo)
+        bar = Progress(len(todo), progress)
+        if todo:
+            extractor = Extractor(settings)
+            for item in extractor.process(todo):
+                status = "ok" if _is_english(item.report) else "not-english"
+                store.save_report(item.report, item.places, item.events, status=status)
+                summary.reports += 1
+                bar.step()
+        counts = store.counts()
+    summary.events, summary.places, summary.unresolved = counts["events"], counts["places"], counts["unresolved"]
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def build(paths: Iterable[str | Path], settings: Settings | None = None, **kwargs) -> pd.DataFrame:
+    """Public API: build the store from ``paths`` and return the event table."""
+    settings = settings or load_settings()
+    build_into_store(paths, settings, **kwargs)
+    with Store(settings.db_path) as store:
+        return store.events()
+
+
+def process_reports(reports: Iterable[Report], settings: Settings | None = None) -> list[Processed]:
+    """Extract places and events from reports already in memory (no store involved)."""
+    return list(Extractor(settings or load_settings()).process(reports))
+
+
+def add_report(report: Report, settings: Settings | None = None) -> Processed:
+    """Extract one report (for example pasted in the dashboard) and save it to the store."""
+    settings = settings or load_settings()
+    if not report.text.strip():
+        raise IngestError(report.path or "pasted report", "report has no text")
+    (item,) = process_reports([report], settings)
+    with Store(settings.db_path) as store:
+        store.save_report(item.report, item.places, item.events,
+                          status="ok" if _is_english(report) else "not-english")
+    return item
