@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .event import Event
+from .fetch import fetch, is_url
 from .ingest import IngestError, iter_input_files, read_file
 from .place import Place
 from .report import Report
@@ -102,17 +103,25 @@ class Progress:
             print(file=sys.stderr)
 
 
+def _read_one(item: str | Path, settings: Settings, since: str) -> tuple[list[Report], list[IngestError]]:
+    if is_url(str(item)):
+        return fetch(str(item), settings, since=since)
+    return read_file(item, settings), []
+
+
 def read_inputs(paths: Iterable[str | Path], settings: Settings,
-                failed: list[tuple[str, str]]) -> list[Report]:
-    """Every readable report under ``paths``; problems are collected, not raised."""
+                failed: list[tuple[str, str]], since: str = "") -> list[Report]:
+    """Every readable report under ``paths`` (files, folders, URLs, feeds); problems are collected."""
     reports: list[Report] = []
     seen: dict[str, str] = {}
-    for path in iter_input_files(paths):
+    items = [p for p in paths if is_url(str(p))] + list(iter_input_files(p for p in paths if not is_url(str(p))))
+    for item in items:
         try:
-            found = read_file(path, settings)
+            found, item_failures = _read_one(item, settings, since)
         except IngestError as exc:
             failed.append((exc.source, exc.problem))
             continue
+        failed.extend((e.source, e.problem) for e in item_failures)
         for report in found:
             if report.report_id in seen:
                 failed.append((report.path, f"duplicate report id {report.report_id!r} "
@@ -124,12 +133,14 @@ def read_inputs(paths: Iterable[str | Path], settings: Settings,
 
 
 def build_into_store(paths: Iterable[str | Path], settings: Settings | None = None, *,
-                     jobs: int = 1, progress: bool = False, force: bool = False) -> BuildSummary:
+                     jobs: int = 1, progress: bool = False, force: bool = False,
+                     since: str = "") -> BuildSummary:
     """Read, extract and store. Reports already stored with the same text are skipped."""
     settings = settings or load_settings()
     started = time.monotonic()
     summary = BuildSummary(store=str(settings.db_path))
-    reports = read_inputs(paths, settings, summary.failed)
+    paths = list(paths)
+    reports = read_inputs(paths, settings, summary.failed, since=since)
     with Store(settings.db_path) as store:
         for source, problem in summary.failed:
             print(f"opsmap: {source}: {problem}", file=sys.stderr)

@@ -49,11 +49,13 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX IF NOT EXISTS events_report ON events(report_id);
     CREATE INDEX IF NOT EXISTS events_date ON events(event_date);
     CREATE TABLE IF NOT EXISTS event_sources (
-        event_id TEXT NOT NULL, report_id TEXT NOT NULL, source TEXT, source_url TEXT,
-        published TEXT, notes TEXT, sentence_start INTEGER, sentence_end INTEGER,
-        fatalities INTEGER, location TEXT, latitude REAL, longitude REAL, geo_precision INTEGER,
-        PRIMARY KEY (event_id, report_id, sentence_start)
+        event_id TEXT NOT NULL, report_id TEXT NOT NULL, mention_id TEXT NOT NULL,
+        source TEXT, source_url TEXT, published TEXT, notes TEXT, sentence_start INTEGER,
+        sentence_end INTEGER, event_date TEXT, fatalities INTEGER, location TEXT, latitude REAL,
+        longitude REAL, geo_precision INTEGER, merge_reason TEXT, record TEXT,
+        PRIMARY KEY (report_id, mention_id)
     );
+    CREATE INDEX IF NOT EXISTS event_sources_event ON event_sources(event_id);
     CREATE TABLE IF NOT EXISTS places (
         report_id TEXT NOT NULL, text TEXT, start INTEGER, "end" INTEGER, resolved INTEGER,
         name TEXT, geonameid INTEGER, latitude REAL, longitude REAL, country_code TEXT,
@@ -131,11 +133,18 @@ class Store:
 
     def save_report(self, report: Report, places: Iterable[Place], events: Iterable[Event],
                     status: str = "ok") -> None:
-        """Store a report with its places and events, replacing what it had before, atomically."""
+        """Store a report with its places and events, replacing what it had before, atomically.
+
+        Each event is a source's account of an operation: it joins the stored event for the same
+        operation (see :mod:`pipeline.merge`) or starts a new one.
+        """
         places, events = list(places), list(events)
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
-            self._delete_report_rows(report.report_id)
+            affected = {r[0] for r in self.conn.execute(
+                "SELECT DISTINCT event_id FROM event_sources WHERE report_id=?", (report.report_id,))}
+            self.conn.execute("DELETE FROM places WHERE report_id=?", (report.report_id,))
+            self.conn.execute("DELETE FROM event_sources WHERE report_id=?", (report.report_id,))
             self.conn.execute(
                 "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (report.report_id, report.url, report.title, report.publisher, report.published,
@@ -145,20 +154,54 @@ class Store:
                 f"INSERT INTO places VALUES ({','.join('?' * len(PLACE_COLUMNS))})",
                 [[report.report_id] + [_sql_value(getattr(p, c)) for c in PLACE_COLUMNS[1:]]
                  for p in places])
-            quoted = ",".join(f'"{c}"' for c in EVENT_COLUMNS)
-            self.conn.executemany(
-                f"INSERT OR REPLACE INTO events ({quoted}) VALUES ({','.join('?' * len(EVENT_COLUMNS))})",
-                [[_sql_value(v) for v in e.to_row().values()] for e in events])
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO event_sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(e.event_id, report.report_id, e.source, e.source_url, e.published, e.notes,
-                  e.sentence_start, e.sentence_end, e.fatalities, e.location, e.latitude,
-                  e.longitude, e.geo_precision) for e in events])
+            taken: set[str] = set()  # one account per report per event
+            for mention in events:
+                event_id, reason = self._matching_event(mention, affected, taken)
+                taken.add(event_id)
+                affected.add(event_id)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO event_sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (event_id, report.report_id, mention.event_id, mention.source, mention.source_url,
+                     mention.published, mention.notes, mention.sentence_start, mention.sentence_end,
+                     mention.event_date, mention.fatalities, mention.location, mention.latitude,
+                     mention.longitude, mention.geo_precision, reason,
+                     json.dumps(mention.to_row(), ensure_ascii=False)))
+            for event_id in affected:
+                self._remerge(event_id)
 
-    def _delete_report_rows(self, report_id: str) -> None:
-        self.conn.execute("DELETE FROM places WHERE report_id=?", (report_id,))
-        self.conn.execute("DELETE FROM event_sources WHERE report_id=?", (report_id,))
-        self.conn.execute("DELETE FROM events WHERE report_id=?", (report_id,))
+    def _matching_event(self, mention: Event, skip: set[str], taken: set[str]) -> tuple[str, str]:
+        """The stored event this account belongs to, or the account's own id for a new event."""
+        from .merge import same_operation
+
+        if mention.event_date:
+            rows = self.conn.execute(
+                "SELECT * FROM events WHERE event_date BETWEEN date(?, '-31 day') AND date(?, '+31 day') "
+                "AND event_id != ? ORDER BY event_date, event_id",
+                (mention.event_date, mention.event_date, mention.event_id)).fetchall()
+            for row in rows:
+                if row["event_id"] in taken or row["source_dataset"] not in (None, "opsmap"):
+                    continue
+                ok, reason = same_operation(mention, event_from_row(dict(row)))
+                if ok:
+                    return row["event_id"], reason
+        new_id, n = mention.event_id, 1
+        while self.conn.execute("SELECT 1 FROM event_sources WHERE event_id=? LIMIT 1", (new_id,)).fetchone() \
+                or new_id in taken:
+            new_id, n = f"{mention.event_id}.{n}", n + 1  # the id is still held by other reports' accounts
+        return new_id, "first report of this operation"
+
+    def _remerge(self, event_id: str) -> None:
+        from .merge import merge_sources
+
+        records = [event_from_row(json.loads(r[0])) for r in self.conn.execute(
+            "SELECT record FROM event_sources WHERE event_id=? ORDER BY published, report_id", (event_id,))]
+        self.conn.execute("DELETE FROM events WHERE event_id=?", (event_id,))
+        if records:
+            merged = merge_sources(event_id, records)
+            quoted = ",".join(f'"{c}"' for c in EVENT_COLUMNS)
+            self.conn.execute(
+                f"INSERT INTO events ({quoted}) VALUES ({','.join('?' * len(EVENT_COLUMNS))})",
+                [_sql_value(v) for v in merged.to_row().values()])
 
     def record_error(self, input_name: str, problem: str) -> None:
         with self.conn:
@@ -205,6 +248,21 @@ class Store:
             "unresolved": one("SELECT COUNT(*) FROM places WHERE resolved=0"),
             "errors": one("SELECT COUNT(*) FROM ingest_errors"),
         }
+
+
+def event_from_row(row: dict) -> Event:
+    """An Event from a stored row (SQL types back to Python ones)."""
+    values = {c: row.get(c) for c in EVENT_COLUMNS if c in row}
+    evidence = values.get("evidence")
+    if isinstance(evidence, str):
+        values["evidence"] = json.loads(evidence) if evidence else {}
+    for col in _BOOL_COLUMNS:
+        if col in values:
+            values[col] = bool(values[col])
+    for col, kind in _EVENT_TYPES.items():
+        if col in values and values[col] is None:
+            values.pop(col) if col in ("fatalities", "time_precision") else None
+    return Event(**values)
 
 
 def _sql_value(value: object) -> object:

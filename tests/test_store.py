@@ -8,13 +8,13 @@ from pipeline.report import Report
 from pipeline.store import SCHEMA_VERSION, Store, StoreError
 
 
-def sample(report_id="r1", n_events=2):
+def sample(report_id="r1", n_events=2, date="2022-02-03"):
     report = Report(text="ATMEH, Syria — A raid killed two. Later text.", title="Raid",
                     url="https://example.org/raid", published="2022-02-03", publisher="Example",
                     report_id=report_id)
     places = [Place(text="ATMEH", start=0, end=5, resolved=True, name="Atmeh", geonameid=170000,
                     latitude=36.3, longitude=36.6, precision=1, reason="exact name", is_dateline=True)]
-    events = [Event(event_id=f"{report_id}-{i}", event_date="2022-02-03", event_type="Battles",
+    events = [Event(event_id=f"{report_id}-{i}", event_date=date, event_type="Battles",
                     actor1="US-led Coalition", actor2="Islamic State", fatalities=2, fatalities_known=True,
                     latitude=36.3, longitude=36.6, geo_precision=1, report_id=report_id,
                     notes="A raid killed two.", sentence_start=15, sentence_end=33,
@@ -44,7 +44,7 @@ def test_saving_again_replaces_a_reports_rows(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
         store.save_report(*sample(n_events=3))
         store.save_report(*sample(n_events=1))
-        store.save_report(*sample(report_id="r2", n_events=1))
+        store.save_report(*sample(report_id="r2", n_events=1, date="2022-06-01"))
         assert store.counts()["events"] == 2
         assert store.counts()["places"] == 2
 
