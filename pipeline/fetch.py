@@ -88,7 +88,7 @@ def read_feed(url: str, settings: Settings, *, since: str = "",
 
     response = response or _get(url, settings)
     feed = feedparser.parse(response.content)
-    if feed.bozo and not feed.entries:
+    if feed.bozo and not any(entry.get("link") for entry in feed.entries):
         problem = getattr(feed, "bozo_exception", None)
         raise IngestError(url, f"not a valid RSS/Atom feed ({problem.__class__.__name__ if problem else 'no items'})")
     since_date = normalise_date(since, "--since") if since else ""
