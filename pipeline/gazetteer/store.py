@@ -1,0 +1,120 @@
+"""Reading the gazetteer: entries, candidates for a name, places inside a country or division.
+
+Opening is cheap (one SQLite connection); hot lookups are memoised per process and the heavier
+in-memory indices (places per country, the reverse-geocoding grid) load on first use.
+"""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+from .entry import Candidate, Entry
+from .geometry import GridIndex
+from .matching import _ENTRY_SQL, NameMatcher, entry_from_row
+from .schema import connect
+
+
+class GazetteerMissing(FileNotFoundError):
+    """No gazetteer at the configured path (build one with `opsmap gazetteer build`)."""
+
+
+class Gazetteer:
+    """The offline GeoNames gazetteer. Use :meth:`open` or :func:`ensure_gazetteer`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path):
+        self.path = path
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.candidates = lru_cache(maxsize=100_000)(self._candidates)
+        self.get = lru_cache(maxsize=100_000)(self._get)  # type: ignore[method-assign]
+        self._matcher = NameMatcher(conn, self.get)
+        self._places_in = lru_cache(maxsize=512)(self._load_places_in)
+        self._grid: GridIndex | None = None
+
+    @classmethod
+    def open(cls, path: Path | str) -> "Gazetteer":
+        """Open an existing gazetteer read-only; raises GazetteerMissing when there is none."""
+        path = Path(path)
+        if not path.exists():
+            raise GazetteerMissing(f"no gazetteer at {path}; run `opsmap gazetteer build`")
+        conn = connect(path, readonly=True)
+        try:
+            conn.execute("SELECT 1 FROM places LIMIT 1").fetchone()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise GazetteerMissing(f"{path} is not a gazetteer ({exc})") from None
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # -- lookups ---------------------------------------------------------------------------
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _candidates(self, text: str) -> tuple[Candidate, ...]:
+        with self._lock:
+            return tuple(self._matcher.candidates(text))
+
+    def _get(self, geonameid: int) -> Entry | None:
+        rows = self._query(f"SELECT {_ENTRY_SQL} FROM places p WHERE p.geonameid = ?", (geonameid,))
+        return entry_from_row(rows[0]) if rows else None
+
+    def get(self, geonameid: int) -> Entry | None:  # replaced by a memoised version in __init__
+        return self._get(geonameid)
+
+    @lru_cache(maxsize=1024)
+    def country(self, country_code: str) -> Entry | None:
+        """The country entry for an ISO code."""
+        rows = self._query("SELECT geonameid FROM countries WHERE country_code = ?", (country_code,))
+        return self.get(rows[0][0]) if rows else None
+
+    @lru_cache(maxsize=4096)
+    def admin1(self, country_code: str, admin1_code: str) -> Entry | None:
+        """The first-level division entry, if the gazetteer knows it."""
+        rows = self._query("SELECT geonameid FROM admin1 WHERE country_code = ? AND admin1_code = ?",
+                           (country_code, admin1_code))
+        return self.get(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def country_name(self, country_code: str) -> str:
+        entry = self.country(country_code)
+        return entry.name if entry else ""
+
+    def admin1_name(self, country_code: str, admin1_code: str) -> str:
+        entry = self.admin1(country_code, admin1_code) if admin1_code else None
+        return entry.name if entry else ""
+
+    def places_in(self, country_code: str, admin1_code: str | None = None) -> list[tuple[float, float, int, int]]:
+        """(lat, lon, geonameid, population) of the populated places in a country or division."""
+        return self._places_in(country_code, admin1_code)
+
+    def _load_places_in(self, country_code: str, admin1_code: str | None) -> list[tuple[float, float, int, int]]:
+        if admin1_code is None:
+            return self._query("SELECT lat, lon, geonameid, population FROM places WHERE country_code = ? "
+                               "AND feature_class = 'P'", (country_code,))
+        return self._query("SELECT lat, lon, geonameid, population FROM places WHERE country_code = ? "
+                           "AND admin1_code = ? AND feature_class = 'P'", (country_code, admin1_code))
+
+    def nearest_place(self, lat: float, lon: float) -> tuple[float, Entry] | None:
+        """The nearest populated place to a point (distance km, entry); loads a grid once."""
+        if self._grid is None:
+            rows = self._query("SELECT lat, lon, geonameid FROM places WHERE feature_class = 'P'")
+            self._grid = GridIndex(((la, lo, gid) for la, lo, gid in rows), cell_deg=0.5)
+        hit = self._grid.nearest(lat, lon, max_rings=6)
+        if hit is None:
+            return None
+        entry = self.get(int(hit[1]))  # type: ignore[arg-type]
+        return (hit[0], entry) if entry else None
+
+    def stats(self) -> dict:
+        """What the gazetteer holds: counts by feature kind, names, provenance."""
+        counts = dict(self._query("SELECT feature_class || '.' || feature_code, COUNT(*) FROM places "
+                                  "WHERE feature_class != 'P' GROUP BY 1"))
+        populated = self._query("SELECT COUNT(*) FROM places WHERE feature_class = 'P'")[0][0]
+        names = self._query("SELECT COUNT(*) FROM names")[0][0]
+        meta = dict(self._query("SELECT key, value FROM meta"))
+        return {"path": str(self.path), "populated_places": populated, "divisions_and_other": counts,
+                "names": names, "countries": self._query("SELECT COUNT(*) FROM countries")[0][0], **meta}
