@@ -80,6 +80,42 @@ class Extractor:
             yield by_id.get(id(report)) or Processed(report, [], [])
 
 
+_WORKER: Extractor | None = None
+
+
+def _worker_start(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = Extractor(settings)
+
+
+def _worker_process(reports: list[Report]) -> list[Processed]:
+    assert _WORKER is not None
+    return list(_WORKER.process(reports))
+
+
+def process_parallel(reports: list[Report], settings: Settings, jobs: int,
+                     chunk: int = 8) -> Iterator[Processed]:
+    """Like :meth:`Extractor.process`, spread over ``jobs`` worker processes, in input order."""
+    import multiprocessing
+
+    if jobs <= 1 or len(reports) <= chunk:
+        yield from Extractor(settings).process(reports)
+        return
+    ensure_gazetteer_built(settings)
+    chunks = [reports[i:i + chunk] for i in range(0, len(reports), chunk)]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(jobs, initializer=_worker_start, initargs=(settings,)) as pool:
+        for processed in pool.imap(_worker_process, chunks):
+            yield from processed
+
+
+def ensure_gazetteer_built(settings: Settings) -> None:
+    """Build the gazetteer once in the parent, so workers do not race to build it."""
+    from .gazetteer import ensure_gazetteer
+
+    ensure_gazetteer(settings.gazetteer_path, progress=True)
+
+
 def _is_english(report: Report) -> bool:
     return (report.language or "en").lower().split("-")[0] in {"en", "eng", "english"}
 
@@ -147,16 +183,32 @@ def build_into_store(paths: Iterable[str | Path], settings: Settings | None = No
             store.record_error(source, problem)
         todo = [r for r in reports if force or not store.has_report(r)]
         summary.unchanged = len(reports) - len(todo)
-        bar = Progress(len(todo), progress)
-        if todo:
-            extractor = Extractor(settings)
-            for item in extractor.process(todo):
-                status = "ok" if _is_english(item.report) else "not-english"
-                store.save_report(item.report, item.places, item.events, status=status)
-                summary.reports += 1
-                bar.step()
-        counts = store.counts()
+        _extract_and_save(todo, settings, store, summary, jobs=jobs, progress=progress)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _extract_and_save(reports: list[Report], settings: Settings, store: Store, summary: BuildSummary,
+                      *, jobs: int, progress: bool) -> None:
+    """Extract ``reports`` and save each as it comes (one transaction a report), then count."""
+    bar = Progress(len(reports), progress)
+    if reports:
+        for item in process_parallel(reports, settings, jobs):
+            status = "ok" if _is_english(item.report) else "not-english"
+            store.save_report(item.report, item.places, item.events, status=status)
+            summary.reports += 1
+            bar.step()
+    counts = store.counts()
     summary.events, summary.places, summary.unresolved = counts["events"], counts["places"], counts["unresolved"]
+
+
+def rebuild_store(settings: Settings | None = None, *, jobs: int = 1, progress: bool = False) -> BuildSummary:
+    """Re-extract every report in the store from its stored text (after an upgrade)."""
+    settings = settings or load_settings()
+    started = time.monotonic()
+    summary = BuildSummary(store=str(settings.db_path))
+    with Store(settings.db_path) as store:
+        _extract_and_save(store.stored_reports(), settings, store, summary, jobs=jobs, progress=progress)
     summary.seconds = time.monotonic() - started
     return summary
 

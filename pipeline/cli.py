@@ -27,9 +27,30 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     summary = build_into_store(args.paths or ["data/reports"], settings, jobs=args.jobs,
-                               progress=not args.quiet)
+                               progress=not args.quiet, since=args.since or "",
+                               force=getattr(args, "force", False))
     print(summary.describe())
     return 1 if summary.failed else 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from .build import rebuild_store
+
+    summary = rebuild_store(_settings(args), jobs=args.jobs, progress=not args.quiet)
+    print(summary.describe())
+    return 1 if summary.failed else 0
+
+
+def cmd_import_reference(args: argparse.Namespace) -> int:
+    from .reference import import_reference
+
+    settings = _settings(args)
+    total = 0
+    for path in args.files:
+        n, dataset = import_reference(path, settings, dataset=args.dataset)
+        print(f"{path}: {n} {dataset} events imported")
+        total += n
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -129,8 +150,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", parents=[common], help="read reports, extract events, write the store")
     p.add_argument("paths", nargs="*", help="files or folders (default data/reports)")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (e.g. 2 on two cores)")
+    p.add_argument("--since", help="feeds: only items published on or after this date")
+    p.add_argument("--force", action="store_true", help="re-extract reports even when unchanged")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("rebuild", parents=[common],
+                       help="re-extract every stored report (after an upgrade of opsmap or its data)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes")
+    p.set_defaults(func=cmd_rebuild)
+
+    p = sub.add_parser("import-reference", parents=[common],
+                       help="import an ACLED or UCDP GED CSV export as a reference layer")
+    p.add_argument("files", nargs="+", help="CSV files you downloaded from ACLED or UCDP")
+    p.add_argument("--dataset", choices=["acled", "ucdp"], help="default: guessed from the columns")
+    p.set_defaults(func=cmd_import_reference)
 
     p = sub.add_parser("serve", parents=[common], help="serve the dashboard")
     p.add_argument("--port", type=int, default=8501)

@@ -169,6 +169,18 @@ class Store:
             for event_id in affected:
                 self._remerge(event_id)
 
+    def save_reference(self, events: Iterable[Event]) -> None:
+        """Insert or replace reference-dataset rows (ACLED, UCDP) as they are; no merging."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._insert_events(events)
+
+    def _insert_events(self, events: Iterable[Event]) -> None:
+        quoted = ",".join(f'"{c}"' for c in EVENT_COLUMNS)
+        self.conn.executemany(
+            f"INSERT OR REPLACE INTO events ({quoted}) VALUES ({','.join('?' * len(EVENT_COLUMNS))})",
+            [[_sql_value(v) for v in e.to_row().values()] for e in events])
+
     def _matching_event(self, mention: Event, skip: set[str], taken: set[str]) -> tuple[str, str]:
         """The stored event this account belongs to, or the account's own id for a new event."""
         from .merge import same_operation
@@ -197,11 +209,7 @@ class Store:
             "SELECT record FROM event_sources WHERE event_id=? ORDER BY published, report_id", (event_id,))]
         self.conn.execute("DELETE FROM events WHERE event_id=?", (event_id,))
         if records:
-            merged = merge_sources(event_id, records)
-            quoted = ",".join(f'"{c}"' for c in EVENT_COLUMNS)
-            self.conn.execute(
-                f"INSERT INTO events ({quoted}) VALUES ({','.join('?' * len(EVENT_COLUMNS))})",
-                [_sql_value(v) for v in merged.to_row().values()])
+            self._insert_events([merge_sources(event_id, records)])
 
     def record_error(self, input_name: str, problem: str) -> None:
         with self.conn:
@@ -225,6 +233,15 @@ class Store:
         return pd.read_sql_query(
             "SELECT report_id, url, title, publisher, published, language, path, status "
             "FROM reports ORDER BY published, report_id", self.conn)
+
+    def stored_reports(self) -> list[Report]:
+        """Every stored report as a :class:`Report`, for re-extraction."""
+        rows = self.conn.execute("SELECT * FROM reports ORDER BY report_id").fetchall()
+        return [Report(text=r["text"], title=r["title"] or "", url=r["url"] or "",
+                       published=r["published"] or "", publisher=r["publisher"] or "",
+                       language=r["language"] or "en", path=r["path"] or "",
+                       fetched_at=r["fetched_at"] or "", raw=r["raw"] or "", report_id=r["report_id"])
+                for r in rows]
 
     def report(self, report_id: str) -> dict | None:
         row = self.conn.execute("SELECT * FROM reports WHERE report_id=?", (report_id,)).fetchone()
