@@ -20,7 +20,7 @@ from .ingest import IngestError, iter_input_files, read_file
 from .place import Place
 from .report import Report
 from .settings import Settings, load_settings
-from .store import Store
+from .store import Store, writer_lock
 
 
 @dataclass
@@ -177,7 +177,7 @@ def build_into_store(paths: Iterable[str | Path], settings: Settings | None = No
     summary = BuildSummary(store=str(settings.db_path))
     paths = list(paths)
     reports = read_inputs(paths, settings, summary.failed, since=since)
-    with Store(settings.db_path) as store:
+    with writer_lock(settings.db_path), Store(settings.db_path) as store:
         for source, problem in summary.failed:
             print(f"opsmap: {source}: {problem}", file=sys.stderr)
             store.record_error(source, problem)
@@ -207,7 +207,7 @@ def rebuild_store(settings: Settings | None = None, *, jobs: int = 1, progress: 
     settings = settings or load_settings()
     started = time.monotonic()
     summary = BuildSummary(store=str(settings.db_path))
-    with Store(settings.db_path) as store:
+    with writer_lock(settings.db_path), Store(settings.db_path) as store:
         _extract_and_save(store.stored_reports(), settings, store, summary, jobs=jobs, progress=progress)
     summary.seconds = time.monotonic() - started
     return summary
@@ -232,7 +232,7 @@ def add_report(report: Report, settings: Settings | None = None) -> Processed:
     if not report.text.strip():
         raise IngestError(report.path or "pasted report", "report has no text")
     (item,) = process_reports([report], settings)
-    with Store(settings.db_path) as store:
+    with writer_lock(settings.db_path, wait=60), Store(settings.db_path) as store:
         store.save_report(item.report, item.places, item.events,
                           status="ok" if _is_english(report) else "not-english")
     return item

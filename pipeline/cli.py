@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .settings import load_settings
+from .store import StoreError
 
 
 def _settings(args: argparse.Namespace):
@@ -214,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, StoreError) as exc:
         print(f"opsmap: error: {exc}", file=sys.stderr)
         return 2
 

@@ -44,9 +44,12 @@ def normalise_date(value: object, source: str = "") -> str:
         return ""
     text = str(value).strip()
     try:
-        return dateparser.parse(text, default=datetime(1900, 1, 1)).date().isoformat()
+        parsed = dateparser.parse(text, default=datetime(1, 1, 1))
     except (ValueError, OverflowError, TypeError):
         raise IngestError(source, f"published date {text!r} is not a date") from None
+    if parsed.year == 1 and "0001" not in text:
+        raise IngestError(source, f"published date {text!r} has no year")
+    return parsed.date().isoformat()
 
 
 def decode(data: bytes, source: str) -> str:

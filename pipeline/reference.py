@@ -13,7 +13,7 @@ import pandas as pd
 from .event import EVENT_COLUMNS, Event
 from .ingest import IngestError, normalise_date
 from .settings import Settings, load_settings
-from .store import Store
+from .store import Store, writer_lock
 
 ACLED_REQUIRED = {"event_date", "event_type", "actor1", "latitude", "longitude"}
 UCDP_REQUIRED = {"id", "date_start", "side_a", "side_b", "latitude", "longitude", "best"}
@@ -126,6 +126,6 @@ def import_reference(path: str | Path, settings: Settings | None = None,
     if missing:
         raise IngestError(source, f"not a {dataset.upper()} export: missing columns {', '.join(missing)}")
     events = (acled_events if dataset == "acled" else ucdp_events)(frame, source)
-    with Store(settings.db_path) as store:
+    with writer_lock(settings.db_path), Store(settings.db_path) as store:
         store.save_reference(events)
     return len(events), dataset

@@ -5,9 +5,13 @@ is saved with its places and events in one transaction, so a crash never leaves 
 """
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -79,6 +83,42 @@ def _now() -> str:
 
 class StoreError(RuntimeError):
     """The store file cannot be used (not SQLite, or written by a newer opsmap)."""
+
+
+class StoreBusy(StoreError):
+    """Another opsmap process is writing to the store."""
+
+
+@contextmanager
+def writer_lock(db_path: str | Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the store's writer lock (a lock file beside it) for a whole ingest.
+
+    SQLite serialises single transactions; this lock makes whole runs exclusive, so two
+    ``opsmap build`` runs never interleave. With ``wait`` = 0 a second writer is refused at once.
+    """
+    path = Path(f"{db_path}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+")
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise StoreBusy(f"{db_path}: another opsmap run ({holder}) is writing to this "
+                                    "store; try again when it has finished") from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
 
 
 class Store:

@@ -83,3 +83,43 @@ def test_errors_are_recorded(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
         store.record_error("a.md", "file is empty")
         assert store.errors()[["input", "problem"]].values.tolist() == [["a.md", "file is empty"]]
+
+
+def test_a_second_writer_is_refused_and_a_waiting_one_gets_through(tmp_path):
+    import threading
+    import time
+
+    from pipeline.store import StoreBusy, writer_lock
+
+    db = tmp_path / "s.sqlite"
+    with writer_lock(db):
+        with pytest.raises(StoreBusy, match="another opsmap run .*pid"):
+            with writer_lock(db):
+                pass
+    released = threading.Event()
+
+    def hold():
+        with writer_lock(db):
+            time.sleep(0.5)
+        released.set()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    time.sleep(0.1)
+    with writer_lock(db, wait=5):
+        assert released.is_set()
+    thread.join()
+
+
+def test_readers_see_committed_data_while_a_writer_holds_the_lock(tmp_path):
+    from pipeline.store import writer_lock
+
+    db = tmp_path / "s.sqlite"
+    with Store(db) as store:
+        store.save_report(*sample())
+    with writer_lock(db), Store(db) as writer:
+        writer.conn.execute("BEGIN IMMEDIATE")
+        writer.conn.execute("DELETE FROM events")
+        with Store(db, readonly=True) as reader:  # WAL: the reader still sees the last commit
+            assert len(reader.events()) == 2
+        writer.conn.rollback()
