@@ -1,0 +1,243 @@
+"""Actors: who acted, against whom, and with whom, named as in the actor dictionary.
+
+Names come from data/actors.yaml (canonical name, aliases, ACLED inter code). Roles come from
+the dependency parse around the event's trigger: the subject or passive "by" phrase is actor1,
+the object, passive subject or "against/on/of" phrase is actor2, "with/alongside" phrases give
+associated actors, and "according to X" / "X said" make X a source rather than a party.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .detect import CueIndex, governing_verb, load_yaml, modality
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    inter: int | None
+    home: str = ""  # ISO country code of a state's forces; "" for non-state actors
+
+    def inter_in(self, country_code: str) -> int | None:
+        """ACLED inter code where the event happened: state forces abroad are external forces (8)."""
+        if self.home and country_code and self.inter == 1 and country_code.upper() != self.home:
+            return 8
+        return self.inter
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    actor: Actor
+    start: int  # token indices in the doc
+    end: int
+    start_char: int
+    end_char: int
+    text: str
+    known: bool  # from the dictionary (False: an organisation spaCy found)
+
+    @property
+    def evidence(self) -> list:
+        return [self.start_char, self.end_char, self.text]
+
+
+class ActorDictionary:
+    """Finds actor mentions in a doc: dictionary aliases first, then spaCy ORG entities it lacks."""
+
+    def __init__(self, data: dict | None = None) -> None:
+        data = data or load_yaml("actors.yaml")
+        self.version = str(data.get("version", ""))
+        self.actors: dict[str, Actor] = {}
+        self.index: CueIndex[Actor] = CueIndex()
+        for spec in data["actors"]:
+            actor = Actor(spec["name"], spec.get("inter"), spec.get("home", ""))
+            self.actors[actor.name] = actor
+            self.index.add(actor.name, actor)
+            for alias in spec.get("aliases", ()):
+                self.index.add(str(alias), actor)
+            for alias in spec.get("exact", ()):
+                self.index.add(str(alias), actor, exact=True)
+        self.associate_markers = tuple(sorted(data.get("associate_markers", ()), key=len, reverse=True))
+        self.source_markers = tuple(data.get("source_markers", ()))
+
+    def get(self, name: str) -> Actor | None:
+        return self.actors.get(name)
+
+    def resolve(self, text: str) -> Actor | None:
+        """The canonical actor for a name written alone ("Daesh" -> Islamic State), if any."""
+        found = self.index.find(_blank()(text))
+        return found[0].payload if len(found) == 1 else None
+
+    def find(self, doc: Doc) -> list[ActorMention]:
+        out: list[ActorMention] = []
+        covered: set[int] = set()
+        for m in self.index.find(doc):
+            span = doc[m.start:m.end]
+            out.append(ActorMention(m.payload, m.start, m.end, span.start_char, span.end_char, span.text, True))
+            covered.update(range(m.start, m.end))
+        for ent in doc.ents:
+            if ent.label_ != "ORG" or covered & set(range(ent.start, ent.end)):
+                continue
+            name = ent.text.strip()
+            if name.lower().startswith("the "):
+                name = name[4:]
+            if len(name) < 3 or name.isdigit():
+                continue
+            out.append(ActorMention(Actor(name, None), ent.start, ent.end, ent.start_char, ent.end_char,
+                                    ent.text, False))
+        out.sort(key=lambda a: a.start)
+        return out
+
+
+@lru_cache(maxsize=1)
+def _blank():
+    import spacy
+
+    return spacy.blank("en")
+
+
+@lru_cache(maxsize=1)
+def default_actors() -> ActorDictionary:
+    """The shipped actor dictionary, built once per process."""
+    return ActorDictionary()
+
+
+# ---------------------------------------------------------------------------------------------
+# Roles
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Roles:
+    actor1: ActorMention | None = None
+    actor2: ActorMention | None = None
+    assoc1: list[ActorMention] = field(default_factory=list)
+    assoc2: list[ActorMention] = field(default_factory=list)
+    reason: str = ""
+    syntactic: bool = False  # actor1 came from the parse, not a fallback
+
+
+def _subtree(token: Token) -> set[int]:
+    return {t.i for t in token.subtree}
+
+
+def _sources(seg: Span, actors: ActorDictionary) -> set[int]:
+    """Tokens that name a source of the report ("according to CENTCOM", "the statement made by X")."""
+    out: set[int] = set()
+    mod = modality()
+    for tok in seg:
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < seg.end:
+            out |= _subtree(tok)
+        elif tok.lemma_.lower() in {"statement", "spokesman", "spokesperson", "official", "source", "sources",
+                                    "commander", "monitor", "observatory"} and tok.dep_ in {"pobj", "nsubj"}:
+            if tok.dep_ == "pobj" and tok.head.lower_ in {"to", "by", "from"}:
+                out |= _subtree(tok)
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in mod.reporting_verbs:
+            has_clause = any(c.dep_ in {"ccomp", "parataxis"} for c in tok.children)
+            if has_clause or tok.head.dep_ in {"ccomp"}:
+                for c in tok.children:
+                    if c.dep_ in {"nsubj", "agent"}:
+                        out |= _subtree(c)
+    return out
+
+
+def assign_roles(trigger: Token, seg: Span, mentions: list[ActorMention], actors: ActorDictionary) -> Roles:
+    """actor1/actor2/associates for the event named by ``trigger`` in ``seg``."""
+    in_seg = [m for m in mentions if seg.start <= m.start and m.end <= seg.end]
+    if not in_seg:
+        return Roles(reason="no actor named in the sentence")
+    verb = governing_verb(trigger, seg)
+    agent: set[int] = set()
+    patient: set[int] = set()
+    assoc: set[int] = set()
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    clause_heads = [verb]
+    if verb.dep_ in {"conj", "advcl", "xcomp"} and verb.head is not verb and seg.start <= verb.head.i < seg.end:
+        clause_heads.append(verb.head)  # shared subject: "X raided ... and killed ..."
+    for head in clause_heads:
+        for child in head.children:
+            dep = child.dep_
+            if dep in {"nsubj", "csubj"} and not agent:
+                agent |= _subtree(child)
+            elif dep == "agent":
+                agent |= _subtree(child)
+            elif dep == "nsubjpass" and head is verb:
+                patient |= _subtree(child)
+            elif dep in {"dobj", "attr"} and head is verb:
+                patient |= _subtree(child)
+            elif dep == "prep":
+                low = child.lower_
+                if low in {"against", "on", "targeting", "at"} and head is verb:
+                    patient |= _subtree(child)
+                elif low in {"with", "alongside"}:
+                    assoc |= _subtree(child)
+            elif dep == "advcl" and child.lemma_.lower() in {"target", "kill", "hit"}:
+                for cc in child.children:
+                    if cc.dep_ == "dobj":
+                        patient |= _subtree(cc)
+    if trigger is not verb:
+        for child in trigger.children:
+            dep = child.dep_
+            if dep in {"compound", "amod", "poss", "nmod", "npadvmod"}:
+                agent |= _subtree(child)
+            elif dep == "prep" and child.lower_ in {"of", "against", "on", "targeting"}:
+                patient |= _subtree(child)
+            elif dep == "prep" and child.lower_ in {"by"}:
+                agent |= _subtree(child)
+            elif dep == "prep" and child.lower_ in {"with", "alongside"}:
+                assoc |= _subtree(child)
+        if trigger.dep_ == "acl":  # "the individual killed in the operation": the head noun is the victim
+            patient |= {trigger.head.i}
+    if trigger.dep_ in {"acl", "relcl"} and trigger is verb:
+        patient |= {t.i for t in trigger.head.subtree if t.i < trigger.i}
+    sources = _sources(seg, actors)
+    agent -= sources
+    patient -= sources
+
+    def pick(tokens: set[int], exclude: list[ActorMention]) -> ActorMention | None:
+        for m in in_seg:
+            if m in exclude:
+                continue
+            if any(i in tokens for i in range(m.start, m.end)):
+                return m
+        return None
+
+    roles = Roles()
+    roles.actor1 = pick(agent, [])
+    roles.syntactic = roles.actor1 is not None
+    roles.actor2 = pick(patient, [roles.actor1] if roles.actor1 else [])
+    if roles.actor2 and roles.actor1 and roles.actor2.actor.name == roles.actor1.actor.name:
+        roles.actor2 = None
+    for m in in_seg:
+        if m in (roles.actor1, roles.actor2):
+            continue
+        if any(i in assoc for i in range(m.start, m.end)) and (
+                not roles.actor1 or m.actor.name != roles.actor1.actor.name):
+            roles.assoc1.append(m)
+    why = []
+    if roles.actor1:
+        why.append(f"actor1 '{roles.actor1.text}' is the {'passive agent' if passive else 'subject'} of "
+                   f"'{verb.text}'")
+    else:  # fall back to order: the first non-source actor before the trigger acts
+        taken = {id(m) for m in [roles.actor2, *roles.assoc1] if m}
+        before = [m for m in in_seg if m.start < trigger.i and id(m) not in taken
+                  and not any(i in sources for i in range(m.start, m.end))]
+        if before:
+            roles.actor1 = before[0]
+            why.append(f"actor1 '{before[0].text}' named before the trigger")
+    if roles.actor2:
+        why.append(f"actor2 '{roles.actor2.text}' is what '{trigger.text}' targets")
+    else:
+        taken = {id(m) for m in [roles.actor1, *roles.assoc1] if m}
+        after = [m for m in in_seg if m.start > trigger.i and id(m) not in taken
+                 and not any(i in sources for i in range(m.start, m.end))
+                 and (not roles.actor1 or m.actor.name != roles.actor1.actor.name)]
+        if after:
+            roles.actor2 = after[0]
+            why.append(f"actor2 '{after[0].text}' named after the trigger")
+    if roles.assoc1:
+        why.append("associated: " + ", ".join(f"'{m.text}'" for m in roles.assoc1))
+    roles.reason = "; ".join(why)
+    return roles

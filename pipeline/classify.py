@@ -1,0 +1,183 @@
+"""Event typing: ACLED disorder/event/sub-event type and PLOVER category from cue words in context.
+
+A transparent weighted-rule classifier: every sub-type in data/event_types.yaml lists cue
+phrases with weights, context groups it requires ("protest" for the demonstration types) and,
+for territory changes, whose agent it needs (state vs non-state). The sub-type with the highest
+score wins; ties go to ACLED's precedence (the order in the file). Rules rather than a trained
+model because they run offline in microseconds, explain themselves (``type_reason``) and can
+be corrected by editing a data file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .detect import FACTUAL, CueIndex, CueMatch, factuality, governing_verb, load_yaml, segments
+
+
+@dataclass(frozen=True)
+class SubType:
+    key: str
+    sub_event_type: str
+    event_type: str
+    disorder_type: str
+    case_label: str
+    plover_category: str
+    plover_mode: str
+    operation: bool
+    requires: tuple[str, ...]
+    bonus: tuple[tuple[str, float], ...]
+    agent: str  # "", "state" or "nonstate"
+    order: int
+
+
+@dataclass
+class Classification:
+    subtype: SubType | None  # None: no operation
+    score: float
+    scores: dict[str, float]
+    cues: list[CueMatch] = field(default_factory=list)  # the cues that voted for the winner
+    generic: list[CueMatch] = field(default_factory=list)  # factual generic cues (kill, operation)
+    reason: str = ""
+
+    @property
+    def is_operation(self) -> bool:
+        return self.subtype is not None and self.subtype.operation
+
+
+class TypeClassifier:
+    """Scores text spans against the sub-event types of the typology file."""
+
+    def __init__(self, data: dict | None = None) -> None:
+        data = data or load_yaml("event_types.yaml")
+        self.version = str(data.get("version", ""))
+        self.subtypes: dict[str, SubType] = {}
+        phrases: dict[str, list[tuple[str, float]]] = {}
+        for order, (key, spec) in enumerate(data["sub_event_types"].items()):
+            plover = spec.get("plover") or ["", ""]
+            self.subtypes[key] = SubType(
+                key=key, sub_event_type=spec.get("sub_event_type") or "", event_type=spec.get("event_type") or "",
+                disorder_type=spec.get("disorder_type") or "", case_label=spec.get("case_label", ""),
+                plover_category=plover[0], plover_mode=plover[1] if len(plover) > 1 else "",
+                operation=bool(spec.get("operation", True)), requires=tuple(spec.get("requires", ())),
+                bonus=tuple((g, float(w)) for g, w in (spec.get("bonus") or {}).items()),
+                agent=spec.get("agent", ""), order=order)
+            for phrase, weight in (spec.get("cues") or {}).items():
+                phrases.setdefault(str(phrase).lower(), []).append((key, float(weight)))
+        self.cue_index: CueIndex[list[tuple[str, float]]] = CueIndex()
+        for phrase, votes in phrases.items():
+            self.cue_index.add(phrase, votes)
+        self.group_index: CueIndex[str] = CueIndex()
+        for group, words in data["groups"].items():
+            for word in words:
+                self.group_index.add(str(word).lower(), group)
+        self.generic_weights: dict[str, float] = {str(k).lower(): float(v) for k, v in data["generic_cues"].items()}
+        self.generic_index: CueIndex[float] = CueIndex()
+        for phrase, weight in self.generic_weights.items():
+            self.generic_index.add(phrase, weight)
+        self.support_only = frozenset(str(p).lower() for p in data.get("support_only", ()))
+        self.generic_default = self.subtypes[data["generic_default"]]
+        self.generic_civilian_target = self.subtypes[data["generic_civilian_target"]]
+        self.min_score = float(data.get("min_score", 3))
+        self.by_case_label = {s.case_label: s for s in self.subtypes.values() if s.case_label}
+        self.by_sub_event_type = {s.sub_event_type: s for s in self.subtypes.values() if s.sub_event_type}
+
+    # ------------------------------------------------------------------------------------------
+    def groups_in(self, span: Span | Doc) -> dict[str, list[CueMatch[str]]]:
+        out: dict[str, list[CueMatch[str]]] = {}
+        for m in self.group_index.find(span, longest=False):
+            out.setdefault(m.payload, []).append(m)
+        return out
+
+    @staticmethod
+    def _agent_tokens(trigger: Token) -> set[int]:
+        """Token indices of the trigger's agent: the subject of its verb, or a passive's "by" phrase."""
+        verb = governing_verb(trigger)
+        agent: set[int] = set()
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                agent.update(t.i for t in child.subtree)
+            elif child.dep_ == "agent":
+                agent.update(t.i for t in child.subtree)
+        if verb.dep_ in {"conj", "xcomp", "advcl"} and not agent and verb.head is not verb:
+            for child in verb.head.children:
+                if child.dep_ in {"nsubj", "csubj"}:
+                    agent.update(t.i for t in child.subtree)
+        if not agent:  # "Iraqi paramilitary troops' recapture of ..."
+            for child in trigger.children:
+                if child.dep_ in {"poss", "compound", "amod", "nmod"}:
+                    agent.update(t.i for t in child.subtree)
+        return agent
+
+    def classify(self, span: Span | Doc, factual_only: bool = False,
+                 groups: dict[str, list[CueMatch[str]]] | None = None) -> Classification:
+        """The best sub-type for ``span``; with ``factual_only`` cues that are not asserted are ignored."""
+        matches = self.cue_index.find(span)
+        generic_matches = self.generic_index.find(span)
+        if factual_only:
+            segs = segments(span.doc) if isinstance(span, Doc) else [span]
+
+            def seg_of(i: int) -> Span:
+                for s in segs:
+                    if s.start <= i < s.end:
+                        return s
+                return segs[0] if segs else span
+
+            matches = [m for m in matches if factuality(span.doc[m.start] if isinstance(span, Span) else span[m.start],
+                                                        seg_of(m.start)).status in FACTUAL]
+            generic_matches = [m for m in generic_matches
+                               if factuality(span.doc[m.start] if isinstance(span, Span) else span[m.start],
+                                             seg_of(m.start)).status in FACTUAL]
+        if groups is None:
+            groups = self.groups_in(span)
+        doc = span.doc if isinstance(span, Span) else span
+        scores: dict[str, float] = {}
+        voters: dict[str, list[CueMatch]] = {}
+        agent_groups: dict[int, set[str]] = {}
+        counted: set[tuple[str, str]] = set()  # each phrase counts once per sub-type
+        for m in matches:
+            for key, weight in m.payload:
+                st = self.subtypes[key]
+                if any(g not in groups for g in st.requires):
+                    continue
+                if (key, m.phrase) in counted:
+                    continue
+                counted.add((key, m.phrase))
+                w = weight
+                if st.agent:
+                    if m.start not in agent_groups:
+                        agent_tok = self._agent_tokens(doc[m.start])
+                        agent_groups[m.start] = {g for g, ms in groups.items()
+                                                 if any(gm.start in agent_tok for gm in ms)}
+                    found = agent_groups[m.start]
+                    other = "nonstate" if st.agent == "state" else "state"
+                    if st.agent in found and other not in found:
+                        w = weight
+                    elif other in found and st.agent not in found:
+                        w = weight * 0.25
+                    else:
+                        w = weight * 0.5
+                scores[key] = scores.get(key, 0.0) + w
+                voters.setdefault(key, []).append(m)
+        for key in scores:
+            for group, bonus in self.subtypes[key].bonus:
+                if group in groups:
+                    scores[key] += bonus
+        if not scores:
+            return Classification(None, 0.0, {}, [], generic_matches, "no cue")
+        best_key = max(scores, key=lambda k: (scores[k], -self.subtypes[k].order))
+        best = self.subtypes[best_key]
+        cue_text = ", ".join(sorted({m.phrase for m in voters[best_key]}))
+        if scores[best_key] < self.min_score:
+            return Classification(None, scores[best_key], scores, voters[best_key], generic_matches,
+                                  f"weak cues ({cue_text}: {scores[best_key]:g} < {self.min_score:g})")
+        reason = f"{best.sub_event_type or best.case_label} from '{cue_text}' (score {scores[best_key]:g})"
+        return Classification(best, scores[best_key], scores, voters[best_key], generic_matches, reason)
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> TypeClassifier:
+    """The classifier over the shipped typology, built once per process."""
+    return TypeClassifier()

@@ -1,0 +1,292 @@
+"""Finding event mentions: cue phrases in the text and whether the text asserts them.
+
+A cue word ("raid", "killed") is only an event when the sentence says it happened. The
+dependency parse decides: the trigger's governing verb and its auxiliaries ("will", "has been
+-ing"), negation, conditional clauses, intention verbs above it ("plans to strike") and
+generic quantifiers ("numerous attacks"). The vocabulary lives in data/event_modality.yaml.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Generic, Iterable, TypeVar
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+T = TypeVar("T")
+
+
+def load_yaml(name: str) -> dict:
+    """A data file from pipeline/data (read once per process by the callers' caches)."""
+    with open(DATA_DIR / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """spaCy's English tokenizer rules, so cue phrases split exactly as report text does."""
+    import spacy
+
+    return spacy.blank("en").tokenizer
+
+
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """A phrase as the lowercase tokens the matcher compares ("drone-strike" -> drone, strike)."""
+    return tuple(t.lower_ for t in _tokenizer()(phrase) if t.text not in {"-", "–"} and not t.is_space)
+
+
+@dataclass(frozen=True)
+class CueMatch(Generic[T]):
+    start: int  # token index in the doc
+    end: int  # exclusive
+    phrase: str
+    payload: T
+
+
+class CueIndex(Generic[T]):
+    """Longest-match lookup of many phrases over tokens, by surface form or lemma.
+
+    Built once from a data file; matching is one dict lookup per token, so it costs little
+    next to the parser. ``exact`` phrases compare the original spelling (acronyms like "IS").
+    """
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, T, bool]]] = {}
+
+    def add(self, phrase: str, payload: T, exact: bool = False) -> None:
+        words = tuple(t.text for t in _tokenizer()(phrase) if t.text not in {"-", "–"}) if exact \
+            else phrase_words(phrase)
+        if not words:
+            return
+        self._by_first.setdefault(words[0], []).append((words, phrase, payload, exact))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_first.values())
+
+    @staticmethod
+    def _keys(token: Token) -> tuple[str, ...]:
+        lower = token.lower_
+        lemma = token.lemma_.lower()
+        return (token.text, lower) if lemma == lower else (token.text, lower, lemma)
+
+    def find(self, tokens: Span | Doc, longest: bool = True) -> list[CueMatch[T]]:
+        """All matches in ``tokens``; with ``longest`` overlapping shorter matches are dropped."""
+        words = [t for t in tokens if t.text not in {"-", "–"} and not t.is_space]
+        keys = [self._keys(t) for t in words]
+        found: list[CueMatch[T]] = []
+        for i, token_keys in enumerate(keys):
+            seen: set[int] = set()
+            for key in token_keys:
+                for entry in self._by_first.get(key, ()):
+                    if id(entry) in seen:
+                        continue
+                    seen.add(id(entry))
+                    phrase_w, phrase, payload, exact = entry
+                    n = len(phrase_w)
+                    if i + n > len(words):
+                        continue
+                    ok = True
+                    for k in range(1, n):
+                        tk = keys[i + k]
+                        if (exact and tk[0] != phrase_w[k]) or (not exact and phrase_w[k] not in tk[1:]):
+                            ok = False
+                            break
+                    if ok and exact and token_keys[0] != phrase_w[0]:
+                        ok = False
+                    if ok and not exact and phrase_w[0] not in token_keys[1:]:
+                        ok = False
+                    if ok:
+                        found.append(CueMatch(words[i].i, words[i + n - 1].i + 1, phrase, payload))
+        if not longest or not found:
+            return found
+        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        taken: set[int] = set()
+        kept: list[CueMatch[T]] = []
+        for m in found:
+            span = set(range(m.start, m.end))
+            if span & taken:
+                continue
+            taken |= span
+            kept.append(m)
+        kept.sort(key=lambda m: m.start)
+        return kept
+
+
+def segments(doc: Doc) -> list[Span]:
+    """Sentences, further cut at line breaks: a headline or dateline line is its own unit."""
+    out: list[Span] = []
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and "\n" in tok.text:
+                if tok.i > start:
+                    out.append(doc[start:tok.i])
+                start = tok.i + 1
+        if start < sent.end:
+            out.append(doc[start:sent.end])
+    return [s for s in out if any(not t.is_space and not t.is_punct for t in s)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Factuality
+# ---------------------------------------------------------------------------------------------
+
+ASSERTED = "asserted"
+HEDGED = "hedged"
+NEGATED = "negated"
+IRREALIS = "irrealis"  # future, intention, threat, ability, hypothesis
+BACKGROUND = "background"  # history, habitual, ongoing campaign
+GENERIC = "generic"  # numerous attacks, a campaign of violence
+
+FACTUAL = {ASSERTED, HEDGED}
+
+
+@dataclass
+class Modality:
+    irrealis_aux: frozenset[str]
+    irrealis_heads: frozenset[str]
+    negators: frozenset[str]
+    conditional_marks: frozenset[str]
+    generic_quantifiers: frozenset[str]
+    background_markers: tuple[str, ...]
+    summary_markers: frozenset[str]
+    summary_frames: tuple[str, ...]
+    reporting_verbs: frozenset[str]
+    hedges: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def modality() -> Modality:
+    raw = load_yaml("event_modality.yaml")
+    return Modality(
+        irrealis_aux=frozenset(raw["irrealis_aux"]),
+        irrealis_heads=frozenset(raw["irrealis_heads"]),
+        negators=frozenset(raw["negators"]),
+        conditional_marks=frozenset(raw["conditional_marks"]),
+        generic_quantifiers=frozenset(raw["generic_quantifiers"]),
+        background_markers=tuple(raw["background_markers"]),
+        summary_markers=frozenset(raw["summary_markers"]),
+        summary_frames=tuple(raw["summary_frames"]),
+        reporting_verbs=frozenset(raw["reporting_verbs"]),
+        hedges=frozenset(raw["hedges"]),
+    )
+
+
+def governing_verb(token: Token, limit: Span | None = None) -> Token:
+    """The verb whose tense and modality decide a trigger: itself if a verb, else the nearest verb above."""
+    cur = token
+    for _ in range(6):
+        if cur.pos_ in {"VERB", "AUX"}:
+            return cur
+        if cur.head is cur or (limit is not None and not (limit.start <= cur.head.i < limit.end)):
+            return cur
+        cur = cur.head
+    return cur
+
+
+_EMBEDDING_DEPS = {"xcomp", "ccomp", "prep", "pcomp", "acomp", "dobj", "pobj", "advcl", "attr", "oprd", "acl"}
+
+
+@dataclass
+class Factuality:
+    status: str
+    reason: str
+    verb: Token
+
+
+def factuality(trigger: Token, seg: Span) -> Factuality:
+    """Whether ``seg`` asserts that the event named by ``trigger`` happened, and why (or why not)."""
+    mod = modality()
+    verb = governing_verb(trigger, seg)
+    # generic: "numerous attacks", "a campaign of attacks"
+    for child in trigger.children:
+        if child.dep_ in {"amod", "det", "nummod", "quantmod"} and child.lower_ in mod.generic_quantifiers:
+            return Factuality(GENERIC, f"generic quantifier '{child.text}'", verb)
+    if trigger.head.lower_ in {"series", "campaign", "wave", "spate", "string"} and trigger.dep_ == "pobj":
+        return Factuality(GENERIC, f"part of a {trigger.head.head.lower_}", verb)
+    chain = [verb]
+    cur = verb
+    for _ in range(4):  # the verb's own clause and the clauses that embed it
+        if cur.head is cur or not (seg.start <= cur.head.i < seg.end):
+            break
+        if cur.dep_ not in _EMBEDDING_DEPS | {"conj"}:
+            break
+        cur = cur.head
+        chain.append(cur)
+    for level, v in enumerate(chain):
+        for child in v.children:
+            low = child.lower_
+            if child.dep_ == "neg" or (child.dep_ in {"advmod", "det", "preconj"} and low in {"never", "no"}):
+                if level == 0 or v.lemma_ not in mod.reporting_verbs:
+                    return Factuality(NEGATED, f"negated by '{child.text}'", verb)
+            if child.dep_ in {"aux", "auxpass"} and low in mod.irrealis_aux and level <= 1:
+                return Factuality(IRREALIS, f"modal '{child.text}' on '{v.text}'", verb)
+            if child.dep_ == "mark" and low in mod.conditional_marks and level <= 1:
+                return Factuality(IRREALIS, f"conditional '{child.text}'", verb)
+        if level > 0 and v.lemma_.lower() in mod.irrealis_heads:
+            return Factuality(IRREALIS, f"embedded under '{v.text}'", verb)
+        if level == 0 and trigger is not v and v.lemma_.lower() in mod.irrealis_heads \
+                and trigger.dep_ in {"dobj", "pobj", "xcomp", "attr"}:
+            return Factuality(IRREALIS, f"object of '{v.text}'", verb)
+    # "has been conducting operations ... for several years"
+    auxes = [c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    if verb.tag_ == "VBG" and "been" in auxes and ({"has", "have", "had"} & set(auxes)):
+        return Factuality(BACKGROUND, f"ongoing '{' '.join(auxes)} {verb.text}'", verb)
+    for child in verb.children:
+        if child.dep_ in {"prep", "advmod", "npadvmod", "advcl"}:
+            phrase = " ".join(t.lower_ for t in child.subtree)
+            for marker in mod.background_markers:
+                if marker in phrase:
+                    return Factuality(BACKGROUND, f"background '{marker}'", verb)
+    if trigger.dep_ == "pobj" and trigger.head.head.lemma_.lower() in {"responsible", "known", "notorious", "involved"}:
+        return Factuality(GENERIC, f"'{trigger.head.head.text} {trigger.head.text}'", verb)
+    for tok in (trigger, verb):
+        for child in tok.children:
+            if child.lower_ in mod.hedges:
+                return Factuality(HEDGED, f"hedged by '{child.text}'", verb)
+    return Factuality(ASSERTED, f"asserted by '{verb.text}' ({verb.tag_})", verb)
+
+
+def is_summary(trigger: Token, seg: Span) -> bool:
+    """An aggregate of many operations ("37 operations in March, killing 9")."""
+    mod = modality()
+    if trigger.lower_ not in mod.summary_markers and trigger.lemma_.lower() + "s" not in mod.summary_markers:
+        return False
+    if trigger.tag_ not in {"NNS", "NNPS"}:
+        return False
+    count = None
+    for child in trigger.children:
+        if child.dep_ == "nummod" or child.like_num:
+            try:
+                count = int(child.text.replace(",", ""))
+            except ValueError:
+                count = 2
+    if count is None or count < 2:
+        return False
+    text = seg.text.lower()
+    return count >= 5 or any(frame in text for frame in mod.summary_frames)
+
+
+def tokens_in(spans: Iterable[tuple[int, int]]) -> set[int]:
+    """The token indices covered by (start, end) token ranges."""
+    out: set[int] = set()
+    for s, e in spans:
+        out.update(range(s, e))
+    return out
+
+
+@dataclass
+class Mention:
+    """One asserted event mention in a segment: the trigger that decided it and its classification."""
+
+    seg: Span
+    trigger: Token
+    status: str
+    status_reason: str
+    verb: Token
+    summary: bool = False
+    triggers: list = field(default_factory=list)  # CueMatch of all factual cues in the segment

@@ -1,0 +1,362 @@
+"""Reports -> ACLED-coded events: detection, typing, actors, dates, casualties, place, provenance.
+
+``extract_events`` is a pure function of the parsed report and its places. It finds event
+mentions sentence by sentence (pipeline.detect), types them (pipeline.classify), reads actors,
+dates and casualties from the same sentence, links a place, and then merges mentions of one
+operation (headline, lead, later restatements) into one row while keeping distinct operations
+apart: mentions merge when their types are compatible, their actors do not conflict and their
+dates and places do not contradict each other.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import IO, Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from .actors import ActorDictionary, ActorMention, Roles, assign_roles, default_actors
+from .classify import Classification, SubType, TypeClassifier, default_classifier
+from .dates import DateResolution, fallback_date, resolve_date
+from .detect import FACTUAL, HEDGED, factuality, is_summary, segments
+from .event import Event
+from .fatalities import Casualties, Count, count_casualties
+from .linking import PlaceLink, compatible as places_compatible, link_place
+from .place import Place
+from .report import Report
+
+SPECIFIC, GENERIC_KIND, SUPPORT = "specific", "generic", "support"
+ARMED = {1, 2, 3, 4, 8}
+
+
+@dataclass
+class _Mention:
+    seg: Span
+    trigger: Token
+    verb: Token
+    kind: str
+    subtype: SubType | None
+    classification: Classification
+    status: str
+    status_reason: str
+    summary: bool
+    roles: Roles
+    date: DateResolution
+    casualties: Casualties
+    link: PlaceLink
+
+
+@dataclass
+class _Cluster:
+    mentions: list[_Mention] = field(default_factory=list)
+
+    @property
+    def specific(self) -> list[_Mention]:
+        return [m for m in self.mentions if m.kind == SPECIFIC]
+
+    def actor1(self) -> ActorMention | None:
+        for pool in (self.specific, self.mentions):
+            for m in pool:
+                if m.roles.actor1 and m.roles.syntactic:
+                    return m.roles.actor1
+        for m in self.mentions:
+            if m.roles.actor1:
+                return m.roles.actor1
+        return None
+
+    def best_date(self) -> DateResolution:
+        return min((m.date for m in self.mentions), key=lambda d: d.rank)
+
+    def best_link(self) -> PlaceLink:
+        links = [m.link for m in self.mentions if m.link.place is not None]
+        if not links:
+            return self.mentions[0].link
+        return min(links, key=lambda l: (l.rank, l.place.precision or 3))
+
+
+def _family(st: SubType | None) -> str:
+    return st.disorder_type if st else ""
+
+
+def _types_compatible(a: SubType | None, b: SubType | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.disorder_type == b.disorder_type:
+        return a.disorder_type == "Political violence" or a.key == b.key
+    pair = {a.key, b.key}
+    return "arrests" in pair and "Political violence" in {a.disorder_type, b.disorder_type}
+
+
+def _compatible(cluster: _Cluster, m: _Mention) -> bool:
+    if any(x.summary != m.summary for x in cluster.mentions):
+        return False
+    for x in cluster.specific:
+        if m.kind == SPECIFIC and not _types_compatible(x.subtype, m.subtype):
+            return False
+    a1 = cluster.actor1()
+    if a1 and m.roles.actor1 and m.roles.syntactic and a1.actor.name != m.roles.actor1.actor.name:
+        return False
+    for x in cluster.mentions:
+        if x.date.rank <= 1 and m.date.rank <= 1 and x.date.date and m.date.date:
+            gap = abs((date.fromisoformat(x.date.date) - date.fromisoformat(m.date.date)).days)
+            if gap > 1:
+                return False
+        if x.link.rank <= 1 and m.link.rank <= 1 and not places_compatible(x.link.place, m.link.place):
+            return False
+    return True
+
+
+def _cue_root(doc: Doc, start: int, end: int) -> Token:
+    return doc[start:end].root
+
+
+def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClassifier,
+                   actors: ActorDictionary, actor_mentions: list[ActorMention]) -> list[_Mention]:
+    out: list[_Mention] = []
+    for seg in segments(doc):
+        result = clf.classify(seg, factual_only=True)
+        kind = ""
+        trigger: Token | None = None
+        if result.is_operation:
+            kind = SPECIFIC
+            best = max(result.cues, key=lambda c: (max(w for k, w in c.payload if k == result.subtype.key),
+                                                   -c.start))
+            trigger = _cue_root(doc, best.start, best.end)
+        elif result.subtype is None and result.generic:
+            standing = [g for g in result.generic if g.phrase not in clf.support_only]
+            chosen = standing[0] if standing else result.generic[0]
+            kind = GENERIC_KIND if standing else SUPPORT
+            trigger = _cue_root(doc, chosen.start, chosen.end)
+        if trigger is None:
+            continue
+        fact = factuality(trigger, seg)
+        if fact.status not in FACTUAL:
+            continue
+        summary = any(is_summary(_cue_root(doc, c.start, c.end), seg) for c in result.cues + result.generic)
+        roles = assign_roles(trigger, seg, actor_mentions, actors)
+        when = resolve_date(seg.text, report.published)
+        if when.evidence:
+            s, e, t = when.evidence
+            when.evidence = [seg.start_char + s, seg.start_char + e, t]
+        out.append(_Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
+                            fact.status, fact.reason, summary, roles, when, count_casualties(seg),
+                            link_place(seg, trigger, fact.verb, places)))
+    return out
+
+
+def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
+    clusters: list[_Cluster] = []
+    for m in mentions:
+        target = next((c for c in reversed(clusters) if _compatible(c, m)), None)
+        if target is not None:
+            target.mentions.append(m)
+        elif m.kind != SUPPORT:
+            clusters.append(_Cluster([m]))
+    return [c for c in clusters if any(x.kind != SUPPORT for x in c.mentions)]
+
+
+def _interaction(i1: int | None, i2: int | None) -> int | None:
+    if i1 is None:
+        return None
+    if i2 is None:
+        return i1 * 10
+    a, b = sorted((i1, i2))
+    return a * 10 + b
+
+
+def _pick_count(counts: Iterable[Count]) -> Count:
+    known = [c for c in counts if c.value is not None]
+    if not known:
+        return Count()
+    explicit = [c for c in known if c.explicit]
+    return min(explicit or known, key=lambda c: c.value)
+
+
+def _choose_type(cluster: _Cluster, clf: TypeClassifier, actor2: ActorMention | None,
+                 actor1: ActorMention | None) -> tuple[SubType, str, list]:
+    specific = cluster.specific
+    civilian_target = actor2 is not None and actor2.actor.inter == 7
+    if specific:
+        best = max(specific, key=lambda m: m.classification.score)
+        st = best.subtype
+        reason = best.classification.reason
+        cues = [[best.seg.doc[c.start:c.end].start_char, best.seg.doc[c.start:c.end].end_char,
+                 best.seg.doc[c.start:c.end].text] for c in best.classification.cues]
+        if st.key == "armed_clash" and civilian_target:
+            st = clf.generic_civilian_target
+            reason += "; the target is civilian, so an attack on civilians"
+        elif st.key == "attack" and actor2 is not None and actor2.actor.inter in ARMED and (
+                actor1 is None or actor1.actor.inter in ARMED):
+            st = clf.generic_default
+            reason += "; the target is an armed actor, so a battle"
+        return st, reason, cues
+    first = cluster.mentions[0]
+    st = clf.generic_civilian_target if civilian_target else clf.generic_default
+    why = "civilian target" if civilian_target else "between armed actors"
+    cues = [[first.trigger.idx, first.trigger.idx + len(first.trigger.text), first.trigger.text]]
+    return st, f"{st.sub_event_type} from '{first.trigger.text}' ({why}; no more specific cue)", cues
+
+
+def _confidence(cluster: _Cluster, roles_ok: bool, actor2: bool, when: DateResolution, link: PlaceLink) -> float:
+    specific = cluster.specific
+    score = 0.35
+    if specific:
+        score += min(max(m.classification.score for m in specific), 10.0) / 10.0 * 0.25
+    else:
+        score += 0.08
+    score += 0.15 if roles_ok else 0.0
+    score += 0.05 if actor2 else 0.0
+    score += 0.1 if when.explicit else 0.0
+    score += 0.1 if link.rank <= 1 else (0.05 if link.place is not None else 0.0)
+    score += 0.05 if len(cluster.mentions) > 1 else 0.0
+    if all(m.status == HEDGED for m in cluster.mentions):
+        score -= 0.1
+    return round(max(0.0, min(1.0, score)), 3)
+
+
+def _event(cluster: _Cluster, report: Report, clf: TypeClassifier) -> Event:
+    primary = (cluster.specific or cluster.mentions)[0]
+    actor1 = cluster.actor1()
+    actor2 = next((m.roles.actor2 for m in cluster.specific + cluster.mentions
+                   if m.roles.actor2 and (not actor1 or m.roles.actor2.actor.name != actor1.actor.name)), None)
+    assoc1: list[ActorMention] = []
+    for m in cluster.mentions:
+        for a in m.roles.assoc1:
+            if all(a.actor.name != b.actor.name for b in assoc1) and (not actor1 or a.actor.name != actor1.actor.name) \
+                    and (not actor2 or a.actor.name != actor2.actor.name):
+                assoc1.append(a)
+    st, type_reason, type_cues = _choose_type(cluster, clf, actor2, actor1)
+    when = cluster.best_date()
+    if not when.date:
+        when = fallback_date(report.published)
+    link = cluster.best_link()
+    place = link.place
+    cc = place.country_code if place else ""
+    fatal = _pick_count(m.casualties.fatalities for m in cluster.mentions)
+    injured = _pick_count(m.casualties.injured for m in cluster.mentions)
+    detained = _pick_count(m.casualties.detained for m in cluster.mentions)
+    inter1 = actor1.actor.inter_in(cc) if actor1 else None
+    inter2 = actor2.actor.inter_in(cc) if actor2 else None
+    actor_reasons = [m.roles.reason for m in cluster.mentions if m.roles.reason and m.kind != SUPPORT]
+    evidence: dict[str, list] = {"type": type_cues}
+    if actor1:
+        evidence["actor1"] = [actor1.evidence]
+    if actor2:
+        evidence["actor2"] = [actor2.evidence]
+    if assoc1:
+        evidence["assoc_actor_1"] = [a.evidence for a in assoc1]
+    if when.evidence:
+        evidence["date"] = [when.evidence]
+    if link.evidence:
+        evidence["place"] = link.evidence
+    if fatal.evidence:
+        evidence["fatalities"] = fatal.evidence
+    evidence["sentences"] = [[m.seg.start_char, m.seg.end_char, m.kind] for m in cluster.mentions]
+    civilian = "Civilian targeting" if (inter2 == 7 or st.event_type == "Violence against civilians") else ""
+    return Event(
+        event_id=f"{report.report_id}-{primary.seg.start_char}",
+        event_date=when.date,
+        year=int(when.date[:4]) if when.date else None,
+        time_precision=when.precision,
+        disorder_type=st.disorder_type,
+        event_type=st.event_type,
+        sub_event_type=st.sub_event_type,
+        actor1=actor1.actor.name if actor1 else "",
+        assoc_actor_1="; ".join(a.actor.name for a in assoc1),
+        inter1=inter1,
+        actor2=actor2.actor.name if actor2 else "",
+        assoc_actor_2="",
+        inter2=inter2,
+        interaction=_interaction(inter1, inter2),
+        civilian_targeting=civilian,
+        country=place.country if place else "",
+        admin1=place.admin1 if place else "",
+        admin2=place.admin2 if place else "",
+        location=(place.name or place.text) if place else "",
+        latitude=place.latitude if place else None,
+        longitude=place.longitude if place else None,
+        geo_precision=place.precision if place else None,
+        source=report.publisher,
+        notes=primary.seg.text.strip(),
+        fatalities=fatal.value or 0,
+        fatalities_known=fatal.value is not None,
+        injured=injured.value,
+        detained=detained.value,
+        plover_category=st.plover_category,
+        plover_mode=st.plover_mode,
+        is_summary=any(m.summary for m in cluster.mentions),
+        confidence=_confidence(cluster, bool(actor1 and any(m.roles.syntactic for m in cluster.mentions)),
+                               actor2 is not None, when, link),
+        source_url=report.url,
+        published=report.published,
+        report_id=report.report_id,
+        sentence_start=primary.seg.start_char,
+        sentence_end=primary.seg.end_char,
+        geonameid=place.geonameid if place else None,
+        country_code=cc,
+        geo_radius_km=place.radius_km if place else None,
+        geo_reason=link.reason,
+        date_reason=when.reason,
+        type_reason=type_reason + (f"; {len(cluster.mentions)} mentions merged" if len(cluster.mentions) > 1 else ""),
+        actor_reason="; ".join(actor_reasons) or "no actor named",
+        evidence=evidence,
+    )
+
+
+def extract_events(doc: Doc, report: Report, places: list[Place],
+                   classifier: TypeClassifier | None = None, actors: ActorDictionary | None = None) -> list[Event]:
+    """The events ``report`` describes, one row per operation, from its parse and its places."""
+    clf = classifier or default_classifier()
+    actor_dict = actors or default_actors()
+    actor_mentions = actor_dict.find(doc)
+    mentions = _find_mentions(doc, report, places, clf, actor_dict, actor_mentions)
+    return [_event(c, report, clf) for c in _cluster(mentions)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch interface: `opsmap extract IN.jsonl`
+# ---------------------------------------------------------------------------------------------
+
+def _geoparser(settings):
+    """The geoparser over the offline gazetteer, or None (with a warning) while it is unavailable."""
+    try:
+        from .gazetteer import ensure_gazetteer
+        from .geoparse import Geoparser
+    except ImportError as exc:
+        print(f"opsmap extract: geoparser unavailable ({exc}); events get no place", file=sys.stderr)
+        return None
+    return Geoparser(ensure_gazetteer(settings.gazetteer_path))
+
+
+def report_from_record(record: dict) -> Report:
+    """A Report from one input line {"id", "text", "published"?, "url"?, "title"?, "publisher"?}."""
+    return Report(text=str(record.get("text", "")), title=str(record.get("title", "") or ""),
+                  url=str(record.get("url", "") or ""), published=str(record.get("published", "") or ""),
+                  publisher=str(record.get("publisher", "") or record.get("source", "") or ""),
+                  report_id=str(record.get("id", "") or ""))
+
+
+def extract_records(records: list[dict], settings, geoparser=None) -> Iterable[tuple[dict, list[Event]]]:
+    """(record, events) for each record: parse in batches, geoparse, extract."""
+    from .nlp import get_nlp
+
+    nlp = get_nlp(settings.spacy_model)
+    reports = [report_from_record(r) for r in records]
+    for record, report, doc in zip(records, reports, nlp.pipe((r.text for r in reports), batch_size=32)):
+        places = geoparser.parse(doc) if geoparser is not None else []
+        events = extract_events(doc, report, places)[: settings.max_events_per_report]
+        yield record, events
+
+
+def extract_jsonl(fin: IO[str], fout: IO[str], settings) -> int:
+    """Read {"id", "text", ...} lines, write {"id", "events": [...]} lines; returns the number of reports."""
+    records = [json.loads(line) for line in fin if line.strip()]
+    geoparser = _geoparser(settings)
+    n = 0
+    for record, events in extract_records(records, settings, geoparser):
+        fout.write(json.dumps({"id": record.get("id"), "events": [asdict(e) for e in events]},
+                              ensure_ascii=False) + "\n")
+        n += 1
+    return n

@@ -1,0 +1,189 @@
+"""Casualty counts under ACLED's rules: the lowest reported figure, vague words as fixed numbers.
+
+"killed a senior official" is 1, "and his two sons" adds 2, "dozens" is 12 and "several" 3.
+No figure at all is *unknown* (``None``), kept apart from an explicit 0 ("no casualties").
+Injured and detained people are counted the same way in their own columns.
+Vocabulary: data/numbers.yaml.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from .detect import CueIndex, load_yaml
+
+
+@dataclass
+class Count:
+    value: int | None = None  # None: nothing said
+    explicit: bool = False  # a number or number word, not implied by "killed the leader"
+    evidence: list = field(default_factory=list)  # [[start_char, end_char, text], ...]
+    reason: str = ""
+
+
+@dataclass
+class Casualties:
+    fatalities: Count = field(default_factory=Count)
+    injured: Count = field(default_factory=Count)
+    detained: Count = field(default_factory=Count)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    numbers: dict[str, int]
+    multipliers: dict[str, int]
+    vague: dict[str, int]
+    singular: frozenset[str]
+    kill: CueIndex
+    injury: CueIndex
+    detention: CueIndex
+    zero: CueIndex
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    raw = load_yaml("numbers.yaml")
+    indexes = {}
+    for name in ("kill_words", "injury_words", "detention_words", "zero_phrases"):
+        idx: CueIndex[str] = CueIndex()
+        for phrase in raw[name]:
+            idx.add(str(phrase).lower(), name)
+        indexes[name] = idx
+    return _Lexicon(
+        numbers={str(k).lower(): int(v) for k, v in raw["numbers"].items()},
+        multipliers={str(k).lower(): int(v) for k, v in raw["multipliers"].items()},
+        vague={str(k).lower(): int(v) for k, v in raw["vague"].items()},
+        singular=frozenset(str(w).lower() for w in raw["singular_victims"]),
+        kill=indexes["kill_words"], injury=indexes["injury_words"], detention=indexes["detention_words"],
+        zero=indexes["zero_phrases"],
+    )
+
+
+def number_value(token: Token) -> int | None:
+    """The integer a token says: "15", "1,200", "fifteen", "a dozen", "dozens"."""
+    lex = _lexicon()
+    text = token.lower_.replace(",", "")
+    if text.isdigit():
+        return int(text)
+    if text in lex.vague and text not in {"some", "many", "few"}:
+        return lex.vague[text]
+    if text in lex.numbers and text not in {"a", "an", "no", "none", "both"}:
+        base = lex.numbers[text]
+        for child in token.children:  # "twenty-five", "two hundred"
+            if child.dep_ in {"compound", "quantmod"} and child.lower_ in lex.numbers:
+                base += lex.numbers[child.lower_]
+        head = token.head
+        if head.lower_ in lex.multipliers and head is not token:
+            base *= lex.multipliers[head.lower_]
+        return base
+    return None
+
+
+def _count_noun(noun: Token) -> tuple[int | None, bool, Token | None]:
+    """How many people a victim noun phrase names; (value, explicit, token that said it)."""
+    lex = _lexicon()
+    for child in noun.children:
+        if child.dep_ in {"nummod", "quantmod", "amod", "det"}:
+            value = number_value(child)
+            if value is not None:
+                return value, True, child
+            if child.lower_ in lex.vague and child.dep_ in {"amod", "det"}:
+                return lex.vague[child.lower_], True, child
+    value = number_value(noun)  # "dozens (of people)", "15 (were killed)"
+    if value is not None:
+        return value, True, noun
+    for child in noun.children:  # "a dozen", "dozens of"
+        if child.dep_ == "prep" and child.lower_ == "of" and noun.lower_ in lex.vague:
+            return lex.vague[noun.lower_], True, noun
+    if noun.tag_ in {"NN", "NNP"} and (noun.lower_ in lex.singular or noun.ent_type_ == "PERSON"
+                                       or noun.lemma_.lower() in lex.singular):
+        return 1, False, noun
+    return None, False, None
+
+
+def _victim_count(noun: Token) -> tuple[int | None, bool, list[Token]]:
+    """Count a victim phrase with its conjuncts: "the leader and his two sons" = 3."""
+    total: int | None = None
+    explicit = False
+    toks: list[Token] = []
+    for part in [noun, *[c for c in noun.conjuncts if c.i > noun.i]]:
+        value, exp, tok = _count_noun(part)
+        if value is None:
+            continue
+        total = (total or 0) + value
+        explicit = explicit or exp
+        if tok is not None:
+            toks.append(tok)
+    return total, explicit, toks
+
+
+def _victims_of(word: Token) -> list[Token]:
+    """The noun(s) naming who was killed/injured/detained by ``word``."""
+    out: list[Token] = []
+    if word.pos_ in {"VERB", "AUX"} or word.tag_.startswith("VB"):
+        for child in word.children:
+            if child.dep_ in {"dobj", "nsubjpass"}:
+                out.append(child)
+        if word.dep_ in {"acl", "amod"} and word.head.pos_ in {"NOUN", "PROPN", "NUM"}:
+            out.append(word.head)  # "the individual killed in ...", "two wounded soldiers"
+        if not out and word.dep_ == "conj":
+            for child in word.head.children:
+                if child.dep_ == "nsubjpass":
+                    out.append(child)
+        if not out:
+            for child in word.children:
+                if child.dep_ == "nsubj" and word.lemma_.lower() in {"die", "perish"}:
+                    out.append(child)
+    else:  # nouns and adjectives: "death of X", "13 dead", "15 deaths", "X were dead"
+        for child in word.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                out.extend(c for c in child.children if c.dep_ == "pobj")
+            if child.dep_ in {"nummod", "quantmod"}:
+                out.append(word)
+        if word.dep_ in {"acomp", "attr"}:
+            for child in word.head.children:
+                if child.dep_ == "nsubj":
+                    out.append(child)
+        if word.dep_ == "amod" and word.head.pos_ in {"NOUN", "PROPN"}:
+            out.append(word.head)
+    return out
+
+
+def _count_with(index: CueIndex, seg: Span, label: str) -> Count:
+    doc = seg.doc
+    figures: list[tuple[int, bool, list[Token], Token]] = []
+    for m in index.find(seg):
+        word = doc[m.start]
+        for victim in _victims_of(word):
+            value, explicit, toks = _victim_count(victim)
+            if value is not None:
+                figures.append((value, explicit, toks, word))
+    if not figures:
+        return Count()
+    explicit = [f for f in figures if f[1]]
+    pool = explicit or figures
+    value, exp, toks, word = min(pool, key=lambda f: f[0])  # ACLED: the lowest reported figure
+    ev = [[word.idx, word.idx + len(word.text), word.text]]
+    ev += [[t.idx, t.idx + len(t.text), t.text] for t in toks]
+    how = "stated" if exp else "implied by a single named victim"
+    return Count(value, exp, ev, f"{label} {value} ({how}: '{' '.join(t.text for t in toks)} ... {word.text}')")
+
+
+def count_casualties(seg: Span) -> Casualties:
+    """Fatalities, injured and detained people that ``seg`` reports."""
+    lex = _lexicon()
+    out = Casualties(
+        fatalities=_count_with(lex.kill, seg, "killed"),
+        injured=_count_with(lex.injury, seg, "injured"),
+        detained=_count_with(lex.detention, seg, "detained"),
+    )
+    if out.fatalities.value is None:
+        for m in lex.zero.find(seg):
+            span = seg.doc[m.start:m.end]
+            if any(w in m.phrase for w in ("kill", "death", "fatalit", "loss of life", "casualt")):
+                out.fatalities = Count(0, True, [[span.start_char, span.end_char, span.text]],
+                                       f"explicit zero: '{span.text}'")
+                break
+    return out

@@ -1,0 +1,82 @@
+"""Event -> place: where an operation happened, chosen among the geoparser's places.
+
+Order of preference (ACLED's practice): an eventable, resolved place in the event's own clause
+(the phrase the trigger or its verb governs: "raid in Atmeh"), then anywhere in the sentence
+(most precise first), then the nearest earlier place in the report, and the dateline's place
+only when nothing else is said. Unresolved names and continents never become locations.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from .place import Place
+
+
+@dataclass
+class PlaceLink:
+    place: Place | None
+    reason: str
+    rank: int = 9  # 0 clause, 1 sentence, 2 earlier in the report, 3 dateline, 9 none
+    evidence: list = field(default_factory=list)
+
+
+def usable(place: Place) -> bool:
+    """A place an event can be drawn at."""
+    return place.resolved and place.eventable and place.latitude is not None and place.longitude is not None
+
+
+def _precision(place: Place) -> int:
+    return place.precision if place.precision is not None else 3
+
+
+def _in_clause(place: Place, trigger: Token, verb: Token) -> bool:
+    """The place sits in a phrase that the trigger or its verb governs."""
+    for head in (trigger, verb):
+        for tok in head.subtree:
+            if tok.idx >= place.start and tok.idx < place.end:
+                return True
+    return False
+
+
+def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place]) -> PlaceLink:
+    """The best place for an event named by ``trigger`` in sentence ``seg``."""
+    good = [p for p in places if usable(p) and not p.is_dateline]
+    in_seg = [p for p in good if seg.start_char <= p.start and p.end <= seg.end_char]
+    clause = [p for p in in_seg if _in_clause(p, trigger, verb)]
+    for pool, rank, why in ((clause, 0, "in the event's clause"), (in_seg, 1, "in the event's sentence")):
+        if pool:
+            best = min(pool, key=lambda p: (_precision(p), abs(p.start - trigger.idx)))
+            return PlaceLink(best, f"'{best.text}' {why} ({best.reason or best.kind})".strip(), rank,
+                             [[best.start, best.end, best.text]])
+    earlier = [p for p in good if p.end <= seg.start_char]
+    if earlier:
+        best = max(earlier, key=lambda p: p.start)
+        return PlaceLink(best, f"'{best.text}': nearest earlier place in the report", 2,
+                         [[best.start, best.end, best.text]])
+    dateline = [p for p in places if usable(p) and p.is_dateline]
+    if dateline:
+        best = dateline[0]
+        return PlaceLink(best, f"'{best.text}': the dateline, as no other place is said", 3,
+                         [[best.start, best.end, best.text]])
+    return PlaceLink(None, "no resolved place in the report")
+
+
+def distance_km(a: Place, b: Place) -> float:
+    """Great-circle distance between two resolved places."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def compatible(a: Place | None, b: Place | None, km: float = 100.0) -> bool:
+    """Two mentions' places can be one operation's: unknown, nested regions, or close enough."""
+    if a is None or b is None:
+        return True
+    if a.country_code and b.country_code and a.country_code != b.country_code:
+        return False
+    if _precision(a) >= 3 or _precision(b) >= 3:
+        return True
+    return distance_km(a, b) <= km
