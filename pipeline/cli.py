@@ -61,10 +61,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     env = dict(os.environ, OPSMAP_DB=str(settings.db_path), OPSMAP_TILES=settings.tiles,
+               OPSMAP_TILES_ATTRIBUTION=settings.tiles_attribution,
                OPSMAP_GAZETTEER=str(settings.gazetteer_path), OPSMAP_SPACY_MODEL=settings.spacy_model)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
            "--server.address", args.address, "--server.port", str(args.port),
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false",
+           # the map's JavaScript and CSS are served from dashboard/static/, not from CDNs
+           "--server.enableStaticServing", "true"]
     return subprocess.call(cmd, env=env)
 
 

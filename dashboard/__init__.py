@@ -1,0 +1,1 @@
+"""The opsmap dashboard (Streamlit). Reads the store; never imported by ``pipeline``."""

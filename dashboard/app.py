@@ -1,0 +1,215 @@
+"""opsmap dashboard: the event table on a map, with filters, sources, timeline, table and exports.
+
+Run with static serving on, so the map's JavaScript and CSS come from this machine:
+``streamlit run dashboard/app.py --server.enableStaticServing true`` (``opsmap serve`` does this).
+The dashboard only reads the store and calls pipeline's public API; it holds no extraction logic.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dashboard import assets, filters as flt, mapview  # noqa: E402
+from dashboard.panel import render_event_panel  # noqa: E402
+from pipeline import export as exporter  # noqa: E402
+from pipeline.settings import load_settings  # noqa: E402
+from pipeline.store import Store, StoreError  # noqa: E402
+
+GEONAMES_CREDIT = ("Place data: [GeoNames](https://www.geonames.org/), licensed under "
+                   "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/).")
+OSM_CREDIT = "Map tiles © [OpenStreetMap](https://www.openstreetmap.org/copyright) contributors."
+MAP_HEIGHT = 560
+
+#: session_state key of each filter widget
+WIDGET_KEYS = {
+    "actors": "f_actors", "event_types": "f_types", "sub_types": "f_subtypes", "dates": "f_dates",
+    "countries": "f_countries", "admin1": "f_admin1", "precisions": "f_precisions",
+    "min_fatalities": "f_minfat", "publishers": "f_publishers", "text": "f_text",
+}
+
+
+def store_version(path: Path) -> float:
+    """Changes whenever the store is written (WAL mode writes the -wal file first)."""
+    stamps = [p.stat().st_mtime for p in (path, Path(f"{path}-wal")) if p.exists()]
+    return max(stamps, default=0.0)
+
+
+@st.cache_data(show_spinner="Reading the event store…", max_entries=4)
+def load_events(db_path: str, version: float) -> pd.DataFrame:
+    with Store(db_path, readonly=True) as store:
+        return store.events()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def load_report_texts(db_path: str, version: float) -> dict[str, str]:
+    """Report texts for the free-text search, read once per store version."""
+    with Store(db_path, readonly=True) as store:
+        ids = store.reports()["report_id"].tolist()
+        return {rid: (store.report(rid) or {}).get("text") or "" for rid in ids}
+
+
+@st.cache_resource(show_spinner=False)
+def open_store(db_path: str, version: float) -> Store:
+    return Store(db_path, readonly=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
+    return exporter.export(frame, fmt)
+
+
+def init_filters_from_url(frame: pd.DataFrame) -> None:
+    """On a session's first run, set the widgets from the query string (a shared link)."""
+    if st.session_state.get("_filters_initialised"):
+        return
+    st.session_state["_filters_initialised"] = True
+    params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    wanted = flt.from_query(params)
+    set_widgets(wanted, frame)
+
+
+def set_widgets(wanted: flt.Filters, frame: pd.DataFrame) -> None:
+    """Put ``wanted`` into the widgets' state, dropping values the data does not offer."""
+    state = st.session_state
+    state[WIDGET_KEYS["actors"]] = [a for a in wanted.actors if a in flt.actor_options(frame)]
+    for name, column in (("event_types", "event_type"), ("sub_types", "sub_event_type"),
+                         ("countries", "country"), ("admin1", "admin1"), ("publishers", "source")):
+        allowed = set(flt.options(frame, column))
+        state[WIDGET_KEYS[name]] = [v for v in getattr(wanted, name) if v in allowed]
+    bounds = flt.date_bounds(frame)
+    if bounds:
+        lo, hi = bounds
+        start = min(max(wanted.date_from or lo, lo), hi)
+        end = max(min(wanted.date_to or hi, hi), start)
+        state[WIDGET_KEYS["dates"]] = (start, end)
+    state[WIDGET_KEYS["precisions"]] = list(wanted.precisions)
+    state[WIDGET_KEYS["min_fatalities"]] = int(wanted.min_fatalities)
+    state[WIDGET_KEYS["text"]] = wanted.text
+
+
+def reset_filters(frame: pd.DataFrame) -> None:
+    set_widgets(flt.Filters(), frame)
+    st.session_state.pop("selected_event", None)
+
+
+def sidebar_filters(frame: pd.DataFrame) -> flt.Filters:
+    """Draw the filter widgets and return what they say."""
+    side = st.sidebar
+    side.header("Filters")
+    actors = side.multiselect("Actor (actor 1, actor 2 or associated)", flt.actor_options(frame),
+                              key=WIDGET_KEYS["actors"])
+    bounds = flt.date_bounds(frame)
+    date_from = date_to = None
+    if bounds:
+        picked = side.date_input("Date range", min_value=bounds[0], max_value=bounds[1],
+                                 key=WIDGET_KEYS["dates"])
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            date_from = picked[0] if picked[0] != bounds[0] else None
+            date_to = picked[1] if picked[1] != bounds[1] else None
+        elif isinstance(picked, (tuple, list)) and len(picked) == 1:  # half-picked range
+            date_from = picked[0]
+    event_types = side.multiselect("Event type", flt.options(frame, "event_type"), key=WIDGET_KEYS["event_types"])
+    sub_types = side.multiselect("Sub-event type", flt.options(frame, "sub_event_type"),
+                                 key=WIDGET_KEYS["sub_types"])
+    countries = side.multiselect("Country", flt.options(frame, "country"), key=WIDGET_KEYS["countries"])
+    admin1 = side.multiselect("Province (admin1)", flt.options(frame, "admin1"), key=WIDGET_KEYS["admin1"])
+    precisions = side.multiselect("Location precision", [1, 2, 3], key=WIDGET_KEYS["precisions"],
+                                  format_func=lambda p: mapview.PRECISION_LABELS.get(p, str(p)))
+    min_fatalities = side.number_input("Minimum fatalities", min_value=0, step=1,
+                                       key=WIDGET_KEYS["min_fatalities"])
+    publishers = side.multiselect("Source / publisher", flt.options(frame, "source"),
+                                  key=WIDGET_KEYS["publishers"])
+    text = side.text_input("Search notes and report texts", key=WIDGET_KEYS["text"])
+    side.button("Reset filters", on_click=reset_filters, args=(frame,), key="reset_filters")
+    return flt.Filters(actors=actors, event_types=event_types, sub_types=sub_types, date_from=date_from,
+                       date_to=date_to, countries=countries, admin1=admin1, precisions=list(precisions),
+                       min_fatalities=int(min_fatalities or 0), publishers=publishers, text=text)
+
+
+def sync_url(current: flt.Filters) -> None:
+    """Write the filters into the query string so that a copied link restores this view."""
+    wanted = flt.to_query(current)
+    present = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    normalised = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if present != normalised:
+        st.query_params.from_dict(wanted)
+
+
+def footer(tiles: str) -> None:
+    credits = [GEONAMES_CREDIT]
+    if tiles.strip().lower() == "openstreetmap":
+        credits.append(OSM_CREDIT)
+    st.divider()
+    st.caption(" ".join(credits))
+
+
+def selected_from_map(result: dict | None) -> str | None:
+    """The event id of the marker clicked last, once per click."""
+    tooltip = (result or {}).get("last_object_clicked_tooltip")
+    if tooltip and tooltip != st.session_state.get("_last_map_tooltip"):
+        st.session_state["_last_map_tooltip"] = tooltip
+        return mapview.event_id_from_tooltip(tooltip)
+    return None
+
+
+def main() -> None:
+    st.set_page_config(page_title="opsmap", page_icon="🗺️", layout="wide")
+    settings = load_settings()
+    assets.ensure_vendor_assets()
+    st.title("opsmap")
+    db_path = Path(settings.db_path)
+    version = store_version(db_path)
+    try:
+        frame = load_events(str(db_path), version)
+    except StoreError as exc:
+        st.info(f"No event store to show: {exc}. Build one with `opsmap build` "
+                f"(or point OPSMAP_DB at an existing store).")
+        footer(settings.tiles)
+        return
+    if frame.empty:
+        st.info(f"The event store at `{db_path}` holds no events yet. Run `opsmap build` to read the "
+                "reports in data/reports/ and extract their events.")
+        footer(settings.tiles)
+        return
+
+    init_filters_from_url(frame)
+    current = sidebar_filters(frame)
+    sync_url(current)
+    texts = load_report_texts(str(db_path), version) if current.text.strip() else {}
+    shown = flt.apply_filters(frame, current, texts)
+    drawn = len(mapview.drawable(shown))
+    not_drawn = len(shown) - drawn
+    st.markdown(f"<span data-testid='opsmap-count'>**{len(shown):,}** of {len(frame):,} events shown</span>"
+                + (f" ({not_drawn:,} without a single point — aggregates or unplaced — are in the table only)"
+                   if not_drawn else ""), unsafe_allow_html=True)
+
+    map_column, panel_column = st.columns([3, 2], gap="medium")
+    with map_column:
+        fmap = mapview.build_map(shown, settings.tiles, settings.tiles_attribution)
+        result = st_folium(fmap, key="events_map", height=MAP_HEIGHT, use_container_width=True,
+                           returned_objects=["last_object_clicked_tooltip"])
+    clicked = selected_from_map(result)
+    if clicked:
+        st.session_state["selected_event"] = clicked
+    with panel_column:
+        selected = st.session_state.get("selected_event")
+        match = frame[frame["event_id"] == selected] if selected else frame.iloc[0:0]
+        if match.empty:
+            st.info("Click a marker to read the event, why it was coded so, and its sources.")
+        else:
+            store = open_store(str(db_path), version)
+            render_event_panel(match.iloc[0], store.event_sources(str(selected)), store.report)
+
+    footer(settings.tiles)
+
+
+main()

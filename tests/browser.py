@@ -1,0 +1,169 @@
+"""Helpers for browser tests: serve the dashboard for a store, open pages that cannot reach out.
+
+Reusable from any test module (``from browser import serve_dashboard, launch_chromium, open_page``):
+
+    with serve_dashboard(store_path, tiles="none") as base_url, sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = open_page(browser, base_url)
+        wait_for_app(page)
+        frame = map_frame(page)
+
+Every request that does not go to 127.0.0.1/localhost is aborted and recorded in
+``page.blocked_requests`` (a list of URLs), so a test can assert the page stayed offline.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parent.parent
+APP = REPO / "dashboard" / "app.py"
+CHROMIUM = os.environ.get("OPSMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def streamlit_command(port: int, app: Path = APP) -> list[str]:
+    """The exact command the tests run (static serving on: the map's JS/CSS are local files)."""
+    return [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--browser.gatherUsageStats", "false", "--server.enableStaticServing", "true",
+            "--server.fileWatcherType", "none"]
+
+
+def wait_for_health(base_url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"streamlit did not answer {base_url}/_stcore/health within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def serve_dashboard(db_path: str | os.PathLike, *, tiles: str = "none",
+                    env: dict[str, str] | None = None, log_path: Path | None = None) -> Iterator[str]:
+    """Run ``streamlit run dashboard/app.py`` on a free port for ``db_path``; yield its base URL."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    child_env = dict(os.environ, OPSMAP_DB=str(db_path), OPSMAP_TILES=tiles, PYTHONUNBUFFERED="1")
+    child_env.update(env or {})
+    log = open(log_path, "wb") if log_path else subprocess.DEVNULL
+    process = subprocess.Popen(streamlit_command(port), cwd=REPO, env=child_env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    try:
+        wait_for_health(base_url, process)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if log_path:
+            log.close()  # type: ignore[union-attr]
+
+
+def launch_chromium(playwright, **kwargs):
+    """Debian's Chromium, headless, with the flags that keep it from calling home."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, **kwargs)
+
+
+def is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in {"data", "blob", "about"}:
+        return True
+    return parsed.hostname in LOCAL_HOSTS
+
+
+def block_outside(page) -> list[str]:
+    """Abort every request leaving 127.0.0.1; return the (live) list of blocked URLs."""
+    blocked: list[str] = []
+
+    def handle(route) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return blocked
+
+
+def open_page(browser, url: str, *, viewport: dict | None = None, accept_downloads: bool = True):
+    """A new page at ``url`` with outside requests blocked, dialogs recorded and dismissed.
+
+    The page gets ``blocked_requests`` (URLs aborted) and ``dialogs`` (messages of alert/confirm/
+    prompt dialogs: a test for injected script asserts it stays empty).
+    """
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000},
+                                  accept_downloads=accept_downloads)
+    page = context.new_page()
+    page.blocked_requests = block_outside(page)
+    page.dialogs = []
+
+    def on_dialog(dialog) -> None:
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(url)
+    return page
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Wait until the Streamlit script has finished its current run."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    page.wait_for_function(
+        "() => { const app = document.querySelector(\"[data-testid='stApp']\");"
+        " return app && app.getAttribute('data-test-script-state') === 'notRunning'; }",
+        timeout=timeout)
+
+
+def map_frame(page):
+    """The frame of the folium map (streamlit-folium draws it in an iframe)."""
+    page.wait_for_selector(MAP_IFRAME, timeout=30_000)
+    return page.frame_locator(MAP_IFRAME).first
+
+
+def wait_for_markers(page, timeout: float = 30_000):
+    """Wait until the map has added all its markers (clustered or not); return the map frame."""
+    handle = page.wait_for_selector(MAP_IFRAME, timeout=timeout)
+    frame = handle.content_frame()
+    frame.wait_for_function("() => window.opsmap && window.opsmap.ready === true", timeout=timeout)
+    return frame
+
+
+def shown_count(page) -> int:
+    """The "N of M events shown" figure."""
+    text = page.locator("[data-testid='opsmap-count']").first.inner_text()
+    return int(text.split(" of ")[0].replace(",", "").replace("*", "").strip())

@@ -1,0 +1,180 @@
+"""The dashboard in headless Chromium, offline: markers, popups, the event panel, filters, the URL,
+exports and hostile report content. One Streamlit server serves the whole module."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from browser import (chromium_available, launch_chromium, open_page, serve_dashboard, shown_count,
+                     wait_for_app, wait_for_markers)
+from pipeline.event import Event
+from pipeline.report import Report
+from pipeline.store import Store
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+playwright_api = pytest.importorskip("playwright.sync_api")
+if not chromium_available():
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+EVIL = '<script>window.__xss=1;alert(1)</script><img src=x onerror="window.__xss=2;alert(2)">'
+HOLEB_TEXT = ("HOLEB, Syria — US-led coalition forces killed an Islamic State leader in a raid near Holeb "
+              "on Monday. The coalition has been conducting operations in Syria for several years.")
+HOLEB_SENTENCE = "US-led coalition forces killed an Islamic State leader in a raid near Holeb on Monday."
+
+
+def write_sample_store(path: Path) -> None:
+    """Three reports through the real Store API; one of them hostile in every text field."""
+    start = HOLEB_TEXT.index(HOLEB_SENTENCE)
+    holeb = Report(text=HOLEB_TEXT, title="Coalition raid kills IS leader", url="https://example.org/holeb",
+                   published="2023-04-18", publisher="Example News")
+    evil_text = f"MOSUL, Iraq — Iraqi forces struck a hideout {EVIL} near Mosul, killing 3. More text."
+    evil = Report(text=evil_text, title="Title " + EVIL, url="javascript:alert(3)", published="2023-05-02",
+                  publisher="Pub " + EVIL)
+    kunar_text = "KABUL — A drone strike hit a compound in Kunar province. No casualties were reported."
+    kunar = Report(text=kunar_text, title="Drone strike", url="https://example.com/kunar",
+                   published="2023-06-10", publisher="Other Wire")
+    with Store(path) as store:
+        store.save_report(holeb, [], [Event(
+            event_id="ev-holeb", event_date="2023-04-17", year=2023, event_type="Battles",
+            sub_event_type="Armed clash", actor1="US-led coalition", actor2="Islamic State",
+            location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=2, geo_radius_km=10,
+            country="Syria", admin1="Aleppo", fatalities=1, fatalities_known=True, notes=HOLEB_SENTENCE,
+            source="Example News", source_url="https://example.org/holeb", published="2023-04-18",
+            report_id=holeb.report_id, sentence_start=start, sentence_end=start + len(HOLEB_SENTENCE),
+            geo_reason="HOLEB matched Aleppo as a spelling variant", date_reason="'Monday' before 2023-04-18",
+            type_reason="'raid'", actor_reason="'US-led coalition' alias")])
+        store.save_report(evil, [], [Event(
+            event_id="ev-mosul", event_date="2023-05-01", year=2023, event_type="Battles",
+            sub_event_type="Armed clash", actor1="Iraqi Security Forces", actor2="Islamic State",
+            assoc_actor_1="Militia " + EVIL, location="Mosul " + EVIL, latitude=36.34, longitude=43.13,
+            geo_precision=1, country="Iraq", admin1="Nineveh", fatalities=3, fatalities_known=True,
+            notes="Iraqi forces struck a hideout " + EVIL, source="Pub " + EVIL,
+            source_url="javascript:alert(4)", published="2023-05-02", report_id=evil.report_id,
+            sentence_start=0, sentence_end=evil_text.index("More text."), geo_reason="Reason " + EVIL)])
+        start = kunar_text.index("A drone")
+        store.save_report(kunar, [], [Event(
+            event_id="ev-kunar", event_date="2023-06-09", year=2023,
+            event_type="Explosions/Remote violence", sub_event_type="Air/drone strike",
+            actor1="Unidentified military forces", location="Kunar", latitude=34.85, longitude=71.1,
+            geo_precision=3, country="Afghanistan", admin1="Kunar", notes=kunar_text[start:56],
+            source="Other Wire", source_url="https://example.com/kunar", published="2023-06-10",
+            report_id=kunar.report_id, sentence_start=start, sentence_end=56)])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("dashboard")
+    store = folder / "events.sqlite"
+    write_sample_store(store)
+    with serve_dashboard(store, tiles="none", log_path=folder / "streamlit.log") as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    page = open_page(browser, server)
+    wait_for_app(page)
+    yield page
+    page.context.close()
+
+
+def click_event(page, event_id: str):
+    """Bring the event's marker out of its cluster, click it, wait for the app to answer."""
+    frame = wait_for_markers(page)
+    assert frame.evaluate("id => new Promise(done => window.opsmap.reveal(id, done))", event_id)
+    frame.locator(f"path.opsmap-ev-{event_id}").click()
+    frame.wait_for_selector(".leaflet-popup-content .opsmap-popup")
+    page.get_by_role("heading", name=f"Event {event_id}").wait_for(timeout=15_000)
+    wait_for_app(page)
+    return frame
+
+
+def pick_option(page, label: str, option: str) -> None:
+    """Choose ``option`` in the sidebar multiselect labelled ``label``."""
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text=label)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+
+
+def no_javascript_links(page, frame) -> None:
+    for where in (page, frame):
+        hrefs = where.evaluate("() => [...document.querySelectorAll('[href]')].map(a => a.getAttribute('href'))")
+        assert not [h for h in hrefs if h and h.strip().lower().startswith("javascript:")], hrefs
+
+
+def test_map_shows_every_event_offline(page) -> None:
+    frame = wait_for_markers(page)
+    assert frame.evaluate("() => window.opsmap.count") == 3
+    assert shown_count(page) == 3
+    legend = frame.locator(".opsmap-legend").inner_text()
+    assert "Battles" in legend and "Explosions/Remote violence" in legend
+    assert page.blocked_requests == []  # every script, style and font came from 127.0.0.1
+
+
+def test_marker_click_shows_popup_and_panel(page) -> None:
+    frame = click_event(page, "ev-holeb")
+    popup = frame.locator(".leaflet-popup-content")
+    text = popup.inner_text()
+    for expected in ("2023-04-17", "US-led coalition", "Islamic State", "Aleppo", "approximate", HOLEB_SENTENCE):
+        assert expected in text
+    assert popup.locator("a").get_attribute("href") == "https://example.org/holeb"
+    mark = page.locator("mark.opsmap-sentence")
+    assert mark.inner_text() == HOLEB_SENTENCE
+    panel = page.locator("[data-testid='stMain']").inner_text()
+    assert "HOLEB matched Aleppo as a spelling variant" in panel
+    assert "Example News" in panel and "2023-04-18" in panel
+    assert page.locator("a[href='https://example.org/holeb']").count() >= 1
+
+
+def test_actor_filter_changes_count_markers_and_url(page) -> None:
+    pick_option(page, "Actor", "Iraqi Security Forces")
+    assert shown_count(page) == 1
+    frame = wait_for_markers(page)
+    assert frame.evaluate("() => Object.keys(window.opsmap.byId)") == ["ev-mosul"]
+    assert "actor=Iraqi+Security+Forces" in page.url or "actor=Iraqi%20Security%20Forces" in page.url
+
+
+def test_copied_url_restores_the_view(browser, server) -> None:
+    url = f"{server}/?actor={quote('Islamic State')}&type=Battles&from=2023-04-20"
+    page = open_page(browser, url)
+    try:
+        wait_for_app(page)
+        assert shown_count(page) == 1
+        frame = wait_for_markers(page)
+        assert frame.evaluate("() => Object.keys(window.opsmap.byId)") == ["ev-mosul"]
+        sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+        assert "Islamic State" in sidebar and "Battles" in sidebar
+    finally:
+        page.context.close()
+
+
+def test_hostile_report_content_never_runs(page) -> None:
+    frame = click_event(page, "ev-mosul")
+    page.get_by_text("Every field").click()
+    page.wait_for_timeout(500)
+    assert "<script>window.__xss=1" in frame.locator(".leaflet-popup-content").inner_text()
+    assert "<script>window.__xss=1" in page.locator("[data-testid='stMain']").inner_text()
+    frame.locator("path.opsmap-ev-ev-mosul").hover()  # the tooltip is rendered too
+    page.wait_for_timeout(300)
+    assert page.dialogs == []
+    assert page.evaluate("() => window.__xss") is None
+    assert frame.evaluate("() => window.__xss") is None
+    no_javascript_links(page, frame)
