@@ -20,6 +20,7 @@ class Actor:
     name: str
     inter: int | None
     home: str = ""  # ISO country code of a state's forces; "" for non-state actors
+    generic: bool = False  # a description ("gunmen", "civilians"), yields to a named actor
 
     def inter_in(self, country_code: str) -> int | None:
         """ACLED inter code where the event happened: state forces abroad are external forces (8)."""
@@ -52,13 +53,16 @@ class ActorDictionary:
         self.actors: dict[str, Actor] = {}
         self.index: CueIndex[Actor] = CueIndex()
         for spec in data["actors"]:
-            actor = Actor(spec["name"], spec.get("inter"), spec.get("home", ""))
+            actor = Actor(spec["name"], spec.get("inter"), spec.get("home", ""), bool(spec.get("generic")))
             self.actors[actor.name] = actor
             self.index.add(actor.name, actor)
             for alias in spec.get("aliases", ()):
                 self.index.add(str(alias), actor)
             for alias in spec.get("exact", ()):
                 self.index.add(str(alias), actor, exact=True)
+        for demonym, name in (data.get("demonyms") or {}).items():
+            for noun in data.get("military_nouns", ()):
+                self.index.add(f"{demonym} {noun}", self.actors[name], exact=demonym.isupper() or "." in demonym)
         self.associate_markers = tuple(sorted(data.get("associate_markers", ()), key=len, reverse=True))
         self.source_markers = tuple(data.get("source_markers", ()))
 
@@ -70,7 +74,9 @@ class ActorDictionary:
         found = self.index.find(_blank()(text))
         return found[0].payload if len(found) == 1 else None
 
-    def find(self, doc: Doc) -> list[ActorMention]:
+    def find(self, doc: Doc, not_actors: list[tuple[int, int]] = ()) -> list[ActorMention]:
+        """Actor mentions in ``doc``; organisations spaCy found inside ``not_actors`` (character
+        ranges, e.g. place names) are not taken as actors."""
         out: list[ActorMention] = []
         covered: set[int] = set()
         for m in self.index.find(doc):
@@ -79,6 +85,8 @@ class ActorDictionary:
             covered.update(range(m.start, m.end))
         for ent in doc.ents:
             if ent.label_ != "ORG" or covered & set(range(ent.start, ent.end)):
+                continue
+            if any(s < ent.end_char and ent.start_char < e for s, e in not_actors):
                 continue
             name = ent.text.strip()
             if name.lower().startswith("the "):
@@ -197,12 +205,11 @@ def assign_roles(trigger: Token, seg: Span, mentions: list[ActorMention], actors
     patient -= sources
 
     def pick(tokens: set[int], exclude: list[ActorMention]) -> ActorMention | None:
-        for m in in_seg:
-            if m in exclude:
-                continue
-            if any(i in tokens for i in range(m.start, m.end)):
-                return m
-        return None
+        """The named actor in ``tokens``: dictionary names before descriptions before unknown ORGs."""
+        found = [m for m in in_seg if m not in exclude and any(i in tokens for i in range(m.start, m.end))]
+        if not found:
+            return None
+        return min(found, key=lambda m: (not m.known, m.actor.generic, m.start))
 
     roles = Roles()
     roles.actor1 = pick(agent, [])
@@ -231,7 +238,9 @@ def assign_roles(trigger: Token, seg: Span, mentions: list[ActorMention], actors
         why.append(f"actor2 '{roles.actor2.text}' is what '{trigger.text}' targets")
     else:
         taken = {id(m) for m in [roles.actor1, *roles.assoc1] if m}
-        after = [m for m in in_seg if m.start > trigger.i and id(m) not in taken
+        clause = {t.i for t in verb.subtree}
+        after = [m for m in in_seg if m.start > trigger.i and id(m) not in taken and m.start in clause
+                 and governing_verb(seg.doc[m.start:m.end].root, seg) in (verb, trigger)
                  and not any(i in sources for i in range(m.start, m.end))
                  and (not roles.actor1 or m.actor.name != roles.actor1.actor.name)]
         if after:

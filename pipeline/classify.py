@@ -31,6 +31,7 @@ class SubType:
     bonus: tuple[tuple[str, float], ...]
     agent: str  # "", "state" or "nonstate"
     order: int
+    instruments: frozenset[str] = frozenset()  # weapon/platform cues that need a violent act
 
 
 @dataclass
@@ -63,7 +64,8 @@ class TypeClassifier:
                 plover_category=plover[0], plover_mode=plover[1] if len(plover) > 1 else "",
                 operation=bool(spec.get("operation", True)), requires=tuple(spec.get("requires", ())),
                 bonus=tuple((g, float(w)) for g, w in (spec.get("bonus") or {}).items()),
-                agent=spec.get("agent", ""), order=order)
+                agent=spec.get("agent", ""), order=order,
+                instruments=frozenset(str(p).lower() for p in spec.get("instruments", ())))
             for phrase, weight in (spec.get("cues") or {}).items():
                 phrases.setdefault(str(phrase).lower(), []).append((key, float(weight)))
         self.cue_index: CueIndex[list[tuple[str, float]]] = CueIndex()
@@ -143,6 +145,8 @@ class TypeClassifier:
                 if any(g not in groups for g in st.requires):
                     continue
                 if (key, m.phrase) in counted:
+                    continue
+                if m.phrase in st.instruments and "violent_acts" not in groups:
                     continue
                 counted.add((key, m.phrase))
                 w = weight

@@ -157,6 +157,7 @@ class Modality:
     summary_frames: tuple[str, ...]
     reporting_verbs: frozenset[str]
     hedges: frozenset[str]
+    habitual_adverbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +174,7 @@ def modality() -> Modality:
         summary_frames=tuple(raw["summary_frames"]),
         reporting_verbs=frozenset(raw["reporting_verbs"]),
         hedges=frozenset(raw["hedges"]),
+        habitual_adverbs=frozenset(raw["habitual_adverbs"]),
     )
 
 
@@ -237,6 +239,8 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
     if verb.tag_ == "VBG" and "been" in auxes and ({"has", "have", "had"} & set(auxes)):
         return Factuality(BACKGROUND, f"ongoing '{' '.join(auxes)} {verb.text}'", verb)
     for child in verb.children:
+        if child.dep_ == "advmod" and child.lower_ in mod.habitual_adverbs:
+            return Factuality(BACKGROUND, f"habitual '{child.text}'", verb)
         if child.dep_ in {"prep", "advmod", "npadvmod", "advcl"}:
             phrase = " ".join(t.lower_ for t in child.subtree)
             for marker in mod.background_markers:

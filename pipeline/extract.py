@@ -22,8 +22,8 @@ from .classify import Classification, SubType, TypeClassifier, default_classifie
 from .dates import DateResolution, fallback_date, resolve_date
 from .detect import FACTUAL, HEDGED, factuality, is_summary, segments
 from .event import Event
-from .fatalities import Casualties, Count, count_casualties
-from .linking import PlaceLink, compatible as places_compatible, link_place
+from .fatalities import NUMERIC, Casualties, Count, count_casualties
+from .linking import PlaceLink, compatible as places_compatible, dateline_spans, link_place
 from .place import Place
 from .report import Report
 
@@ -96,8 +96,12 @@ def _compatible(cluster: _Cluster, m: _Mention) -> bool:
         if m.kind == SPECIFIC and not _types_compatible(x.subtype, m.subtype):
             return False
     a1 = cluster.actor1()
-    if a1 and m.roles.actor1 and m.roles.syntactic and a1.actor.name != m.roles.actor1.actor.name:
+    a1_syntactic = any(x.roles.syntactic for x in cluster.mentions)
+    if a1 and a1_syntactic and m.roles.actor1 and m.roles.syntactic and a1.actor.name != m.roles.actor1.actor.name \
+            and not (a1.actor.generic or m.roles.actor1.actor.generic):
         return False
+    if _anaphoric(m):  # "the raid", "the strike": a restatement, wherever the sentence places it
+        return True
     for x in cluster.mentions:
         if x.date.rank <= 1 and m.date.rank <= 1 and x.date.date and m.date.date:
             gap = abs((date.fromisoformat(x.date.date) - date.fromisoformat(m.date.date)).days)
@@ -108,14 +112,25 @@ def _compatible(cluster: _Cluster, m: _Mention) -> bool:
     return True
 
 
+def _anaphoric(m: _Mention) -> bool:
+    """A definite restatement without its own date ("The raid was ...", "the strikes")."""
+    if m.date.rank <= 1:
+        return False
+    return any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"}
+               for c in m.trigger.children)
+
+
 def _cue_root(doc: Doc, start: int, end: int) -> Token:
     return doc[start:end].root
 
 
 def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClassifier,
-                   actors: ActorDictionary, actor_mentions: list[ActorMention]) -> list[_Mention]:
+                   actors: ActorDictionary, actor_mentions: list[ActorMention],
+                   segs: list[Span] | None = None) -> list[_Mention]:
     out: list[_Mention] = []
-    for seg in segments(doc):
+    not_places = [(a.start_char, a.end_char) for a in actor_mentions if a.known]
+    not_places += dateline_spans(doc.text, places)
+    for seg in segs if segs is not None else segments(doc):
         result = clf.classify(seg, factual_only=True)
         kind = ""
         trigger: Token | None = None
@@ -142,7 +157,7 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
             when.evidence = [seg.start_char + s, seg.start_char + e, t]
         out.append(_Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
                             fact.status, fact.reason, summary, roles, when, count_casualties(seg),
-                            link_place(seg, trigger, fact.verb, places)))
+                            link_place(seg, trigger, fact.verb, places, not_places)))
     return out
 
 
@@ -167,11 +182,12 @@ def _interaction(i1: int | None, i2: int | None) -> int | None:
 
 
 def _pick_count(counts: Iterable[Count]) -> Count:
+    """ACLED: the lowest figure among the strongest kind said (numbers, then vague words, then implied)."""
     known = [c for c in counts if c.value is not None]
     if not known:
         return Count()
-    explicit = [c for c in known if c.explicit]
-    return min(explicit or known, key=lambda c: c.value)
+    strongest = max(c.strength for c in known)
+    return min((c for c in known if c.strength == strongest), key=lambda c: c.value)
 
 
 def _choose_type(cluster: _Cluster, clf: TypeClassifier, actor2: ActorMention | None,
@@ -310,9 +326,52 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     """The events ``report`` describes, one row per operation, from its parse and its places."""
     clf = classifier or default_classifier()
     actor_dict = actors or default_actors()
-    actor_mentions = actor_dict.find(doc)
-    mentions = _find_mentions(doc, report, places, clf, actor_dict, actor_mentions)
-    return [_event(c, report, clf) for c in _cluster(mentions)]
+    actor_mentions = _actors_not_places(doc, actor_dict.find(doc, [(p.start, p.end) for p in places]), places)
+    segs = segments(doc)
+    mentions = _find_mentions(doc, report, places, clf, actor_dict, actor_mentions, segs)
+    clusters = _cluster(mentions)
+    _attach_following_counts(clusters, mentions, segs)
+    return [_event(c, report, clf) for c in clusters]
+
+
+_LOCATIVE = {"in", "near", "across", "inside", "into", "throughout", "at", "outside", "around", "from", "of"}
+
+
+def _actors_not_places(doc: Doc, mentions: list[ActorMention], places: list[Place]) -> list[ActorMention]:
+    """Drop actor names used as places ("attacks in Turkey"); keep them as actors elsewhere."""
+    out = []
+    for m in mentions:
+        overlaps = any(p.start < m.end_char and m.start_char < p.end for p in places)
+        root = doc[m.start:m.end].root
+        if overlaps and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE:
+            continue
+        out.append(m)
+    return out
+
+
+def _attach_following_counts(clusters: list[_Cluster], mentions: list[_Mention], segs: list[Span]) -> None:
+    """A casualty figure in the sentence right after an event's sentence, with no event of its own,
+    belongs to that event ("Local responders counted 13 bodies.")."""
+    by_start = {m.seg.start: m for m in mentions}
+    owner: dict[int, _Cluster] = {}
+    for c in clusters:
+        for m in c.mentions:
+            owner[m.seg.start] = c
+    for i, seg in enumerate(segs):
+        if seg.start in by_start or i == 0:
+            continue
+        prev = segs[i - 1]
+        cluster = owner.get(prev.start)
+        if cluster is None:
+            continue
+        counts = count_casualties(seg)
+        if counts.fatalities.value is not None and counts.fatalities.strength == NUMERIC:
+            last = cluster.mentions[-1]
+            extra = _Mention(seg, seg.root, seg.root, SUPPORT, None, last.classification, last.status,
+                             "casualty figure after the event's sentence", False, Roles(), last.date, counts,
+                             PlaceLink(None, ""))
+            cluster.mentions.append(extra)
+            owner[seg.start] = cluster
 
 
 # ---------------------------------------------------------------------------------------------

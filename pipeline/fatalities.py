@@ -15,12 +15,19 @@ from spacy.tokens import Span, Token
 from .detect import CueIndex, load_yaml
 
 
+NUMERIC, VAGUE, IMPLIED = 2, 1, 0
+
+
 @dataclass
 class Count:
     value: int | None = None  # None: nothing said
-    explicit: bool = False  # a number or number word, not implied by "killed the leader"
+    strength: int = IMPLIED  # NUMERIC "15", VAGUE "dozens", IMPLIED "killed the leader"
     evidence: list = field(default_factory=list)  # [[start_char, end_char, text], ...]
     reason: str = ""
+
+    @property
+    def explicit(self) -> bool:
+        return self.strength > IMPLIED
 
 
 @dataclass
@@ -61,6 +68,10 @@ def _lexicon() -> _Lexicon:
     )
 
 
+def is_vague(token: Token) -> bool:
+    return token.lower_ in _lexicon().vague and not token.like_num
+
+
 def number_value(token: Token) -> int | None:
     """The integer a token says: "15", "1,200", "fifteen", "a dozen", "dozens"."""
     lex = _lexicon()
@@ -81,42 +92,45 @@ def number_value(token: Token) -> int | None:
     return None
 
 
-def _count_noun(noun: Token) -> tuple[int | None, bool, Token | None]:
-    """How many people a victim noun phrase names; (value, explicit, token that said it)."""
+def _count_noun(noun: Token) -> tuple[int | None, int, Token | None]:
+    """How many people a victim noun phrase names; (value, strength, token that said it)."""
     lex = _lexicon()
     for child in noun.children:
         if child.dep_ in {"nummod", "quantmod", "amod", "det"}:
             value = number_value(child)
             if value is not None:
-                return value, True, child
+                return value, VAGUE if is_vague(child) else NUMERIC, child
             if child.lower_ in lex.vague and child.dep_ in {"amod", "det"}:
-                return lex.vague[child.lower_], True, child
+                return lex.vague[child.lower_], VAGUE, child
     value = number_value(noun)  # "dozens (of people)", "15 (were killed)"
     if value is not None:
-        return value, True, noun
+        return value, VAGUE if is_vague(noun) else NUMERIC, noun
     for child in noun.children:  # "a dozen", "dozens of"
         if child.dep_ == "prep" and child.lower_ == "of" and noun.lower_ in lex.vague:
-            return lex.vague[noun.lower_], True, noun
+            return lex.vague[noun.lower_], VAGUE, noun
     if noun.tag_ in {"NN", "NNP"} and (noun.lower_ in lex.singular or noun.ent_type_ == "PERSON"
                                        or noun.lemma_.lower() in lex.singular):
-        return 1, False, noun
-    return None, False, None
+        return 1, IMPLIED, noun
+    if noun.lower_ in {"himself", "herself"}:
+        return 1, IMPLIED, noun
+    return None, IMPLIED, None
 
 
-def _victim_count(noun: Token) -> tuple[int | None, bool, list[Token]]:
+def _victim_count(noun: Token) -> tuple[int | None, int, list[Token]]:
     """Count a victim phrase with its conjuncts: "the leader and his two sons" = 3."""
     total: int | None = None
-    explicit = False
+    strength = IMPLIED
     toks: list[Token] = []
-    for part in [noun, *[c for c in noun.conjuncts if c.i > noun.i]]:
-        value, exp, tok = _count_noun(part)
+    parts = [noun, *[c for c in noun.conjuncts if c.i > noun.i]]
+    for part in parts:
+        value, strong, tok = _count_noun(part)
         if value is None:
             continue
         total = (total or 0) + value
-        explicit = explicit or exp
+        strength = max(strength, strong)
         if tok is not None:
             toks.append(tok)
-    return total, explicit, toks
+    return total, strength, toks
 
 
 def _victims_of(word: Token) -> list[Token]:
@@ -153,22 +167,22 @@ def _victims_of(word: Token) -> list[Token]:
 
 def _count_with(index: CueIndex, seg: Span, label: str) -> Count:
     doc = seg.doc
-    figures: list[tuple[int, bool, list[Token], Token]] = []
+    figures: list[tuple[int, int, list[Token], Token]] = []
     for m in index.find(seg):
         word = doc[m.start]
         for victim in _victims_of(word):
-            value, explicit, toks = _victim_count(victim)
+            value, strength, toks = _victim_count(victim)
             if value is not None:
-                figures.append((value, explicit, toks, word))
+                figures.append((value, strength, toks, word))
     if not figures:
         return Count()
-    explicit = [f for f in figures if f[1]]
-    pool = explicit or figures
-    value, exp, toks, word = min(pool, key=lambda f: f[0])  # ACLED: the lowest reported figure
+    strongest = max(f[1] for f in figures)
+    pool = [f for f in figures if f[1] == strongest]  # a stated number beats "dozens" beats "the leader"
+    value, strength, toks, word = min(pool, key=lambda f: f[0])  # ACLED: the lowest reported figure
     ev = [[word.idx, word.idx + len(word.text), word.text]]
     ev += [[t.idx, t.idx + len(t.text), t.text] for t in toks]
-    how = "stated" if exp else "implied by a single named victim"
-    return Count(value, exp, ev, f"{label} {value} ({how}: '{' '.join(t.text for t in toks)} ... {word.text}')")
+    how = {NUMERIC: "stated", VAGUE: "vague quantity", IMPLIED: "implied by a single named victim"}[strength]
+    return Count(value, strength, ev, f"{label} {value} ({how}: '{' '.join(t.text for t in toks)} ... {word.text}')")
 
 
 def count_casualties(seg: Span) -> Casualties:
@@ -183,7 +197,7 @@ def count_casualties(seg: Span) -> Casualties:
         for m in lex.zero.find(seg):
             span = seg.doc[m.start:m.end]
             if any(w in m.phrase for w in ("kill", "death", "fatalit", "loss of life", "casualt")):
-                out.fatalities = Count(0, True, [[span.start_char, span.end_char, span.text]],
+                out.fatalities = Count(0, NUMERIC, [[span.start_char, span.end_char, span.text]],
                                        f"explicit zero: '{span.text}'")
                 break
     return out

@@ -32,6 +32,28 @@ def _precision(place: Place) -> int:
     return place.precision if place.precision is not None else 3
 
 
+_KIND_RANK = {"place": 0, "admin2": 1, "admin1": 2, "region": 3, "country": 4}
+
+
+def _specificity(place: Place) -> tuple[int, int]:
+    """Most precise first; among equals a town before a province before a region before a country."""
+    return _precision(place), _KIND_RANK.get(place.kind, 3)
+
+
+def dateline_spans(text: str, places: list[Place]) -> list[tuple[int, int]]:
+    """The dateline's extent ("TAMPA, Fla. —"): from its place to the dash that ends it."""
+    out = []
+    for p in places:
+        if p.is_dateline:
+            end = len(text)
+            for dash in ("—", "–", " - ", "--"):
+                at = text.find(dash, p.start, p.start + 80)
+                if at != -1:
+                    end = min(end, at)
+            out.append((p.start, end if end != len(text) else p.end))
+    return out
+
+
 def _in_clause(place: Place, trigger: Token, verb: Token) -> bool:
     """The place sits in a phrase that the trigger or its verb governs."""
     for head in (trigger, verb):
@@ -41,14 +63,23 @@ def _in_clause(place: Place, trigger: Token, verb: Token) -> bool:
     return False
 
 
-def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place]) -> PlaceLink:
-    """The best place for an event named by ``trigger`` in sentence ``seg``."""
-    good = [p for p in places if usable(p) and not p.is_dateline]
+def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
+               not_places: list[tuple[int, int]] = ()) -> PlaceLink:
+    """The best place for an event named by ``trigger`` in sentence ``seg``.
+
+    ``not_places`` are character ranges that name something else: actors ("US forces") and the
+    dateline's extent ("TAMPA, Fla. —").
+    """
+
+    def blocked(p: Place) -> bool:
+        return any(s < p.end and p.start < e for s, e in not_places)
+
+    good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)]
     in_seg = [p for p in good if seg.start_char <= p.start and p.end <= seg.end_char]
     clause = [p for p in in_seg if _in_clause(p, trigger, verb)]
     for pool, rank, why in ((clause, 0, "in the event's clause"), (in_seg, 1, "in the event's sentence")):
         if pool:
-            best = min(pool, key=lambda p: (_precision(p), abs(p.start - trigger.idx)))
+            best = min(pool, key=lambda p: (*_specificity(p), abs(p.start - trigger.idx)))
             return PlaceLink(best, f"'{best.text}' {why} ({best.reason or best.kind})".strip(), rank,
                              [[best.start, best.end, best.text]])
     earlier = [p for p in good if p.end <= seg.start_char]
