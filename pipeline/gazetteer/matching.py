@@ -24,6 +24,8 @@ MAX_CANDIDATES = 60
 FUZZY_CUTOFF = 88.0
 FUZZY_MIN_POPULATION = 15000
 FUZZY_MIN_LENGTH = 5
+#: A transliteration variant must also look similar; short skeletons need more (len -> min ratio).
+_VARIANT_MIN_SIMILARITY = {2: 85, 3: 70, 4: 62}
 
 
 def entry_from_row(row: tuple) -> Entry:
@@ -80,7 +82,7 @@ class NameMatcher:
         best: dict[int, Candidate] = {}
         for matched, matched_key, *entry_row in rows:
             similarity = fuzz.ratio(bare, strip_articles(matched_key).replace(" ", ""))
-            if similarity < (50 if len(vkey) >= 3 else 75):
+            if similarity < _VARIANT_MIN_SIMILARITY.get(len(vkey), 60):
                 continue
             entry = entry_from_row(tuple(entry_row))
             score = 0.6 + 0.3 * similarity / 100

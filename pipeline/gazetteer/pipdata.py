@@ -256,7 +256,7 @@ def _countries(countries: dict, cities: dict):
         table.append((cc, gid, c["name"], c.get("iso3"), c.get("continentcode"), c.get("capital"),
                       int(c.get("population") or 0), float(c.get("areakm2") or 0), c.get("neighbours") or ""))
         names.append(name_row(c["name"], gid, "name"))
-        names.extend(name_row(n, gid, "extra") for n in extra.get(cc, ()))
+        names.extend(name_row(n, gid, "short") for n in extra.get(cc, ()))
     return rows, names, table
 
 

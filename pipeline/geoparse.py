@@ -1,0 +1,199 @@
+"""The geoparser: toponyms and region phrases of a report, each resolved to a Place.
+
+Recognition (pipeline.toponyms) -> resolution in context (pipeline.resolve) -> region phrases
+(pipeline.regions). Continents and super-regions ("the Middle East") become Places that are
+never an event's location (``eventable=False``).
+"""
+from __future__ import annotations
+
+import json
+from typing import IO, Iterable
+
+from spacy.tokens import Doc
+
+from .gazetteer import Entry, Gazetteer, ensure_gazetteer
+from .names import fold
+from .place import Place
+from .regions import RegionLocator, RegionPhrase, find_region_phrases, region_words, town_radius
+from .resolve import Resolution, Resolver
+from .settings import Settings
+from .toponyms import Mention, Recognition, given_spans, recognise
+
+#: ACLED geo_precision by what a toponym resolved to.
+PRECISION = {"place": 1, "admin2": 2, "admin1": 3, "country": 3}
+
+
+class Geoparser:
+    """Finds and resolves the places of a report; one instance can serve many reports."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.resolver = Resolver(gazetteer)
+        self.locator = RegionLocator(gazetteer)
+        self._super = {fold(name): item for item in region_words().get("super_regions", [])
+                       for name in item["names"]}
+
+    def parse(self, doc: Doc) -> list[Place]:
+        """Every toponym and region phrase in ``doc``; offsets index ``doc.text``."""
+        return self._places(doc.text, recognise(doc, self.gazetteer), with_regions=True)
+
+    def resolve_spans(self, text: str, spans: list[tuple[int, int]]) -> list[Place]:
+        """One Place per given (start, end) span, resolved in the context of ``text``."""
+        return self._places(text, given_spans(text, spans), with_regions=False)
+
+    # -- internals ------------------------------------------------------------------------
+    def _places(self, text: str, recognition: Recognition, with_regions: bool) -> list[Place]:
+        supers: dict[int, Place] = {}
+        kept: list[Mention] = []
+        for mention in recognition.mentions:
+            item = self._super.get(_without_article(fold(mention.text)))
+            if item is not None:
+                supers[id(mention)] = self._super_place(mention, item)
+            else:
+                kept.append(mention)
+        rec = Recognition(kept, recognition.demonym_countries, recognition.dateline)
+        phrases = find_region_phrases(text, kept) if with_regions else []
+        prefer = {p.base for p in phrases if p.wants_division and p.base is not None}
+        resolutions = self.resolver.resolve(text, rec, prefer)
+        by_mention: dict[int, Place] = {}
+        for res in resolutions:
+            if res.mention.source == "dateline" and res.candidate is None:
+                continue  # an all-caps lead-in that is not a place
+            by_mention[id(res.mention)] = self._place(res)
+        places: list[Place] = []
+        for mention in recognition.mentions:
+            place = supers.get(id(mention)) or by_mention.get(id(mention))
+            if place is not None:
+                places.append(place)
+        if with_regions:
+            places.extend(self._region_places(text, phrases, kept, resolutions))
+        places.sort(key=lambda p: (p.start, -p.end))
+        return places
+
+    def _super_place(self, mention: Mention, item: dict) -> Place:
+        eventable = bool(item.get("eventable", False))
+        return Place(text=mention.text, start=mention.start, end=mention.end, resolved=True,
+                     name=item["names"][0], latitude=item["lat"], longitude=item["lon"],
+                     country_code=item.get("country", ""), feature="region", precision=3,
+                     radius_km=float(item["radius_km"]), score=0.9, kind="region", eventable=eventable,
+                     reason=f"'{mention.text}': a named super-region" + ("" if eventable else
+                                                                      "; not a location for events"),
+                     is_dateline=mention.is_dateline)
+
+    def _place(self, res: Resolution) -> Place:
+        m = res.mention
+        if res.candidate is None:
+            return Place(text=m.text, start=m.start, end=m.end, resolved=False, reason=res.reason,
+                         is_dateline=m.is_dateline)
+        entry = res.candidate.entry
+        kind = entry.kind
+        radius = entry.radius_km if kind != "place" and entry.radius_km else town_radius(entry.population)
+        return Place(text=m.text, start=m.start, end=m.end, resolved=True, name=entry.name,
+                     geonameid=entry.real_geonameid, latitude=round(entry.lat, 5), longitude=round(entry.lon, 5),
+                     country_code=entry.country_code, country=self.gazetteer.country_name(entry.country_code),
+                     admin1=self._admin1(entry), admin2=entry.admin2_code if kind in ("place", "admin2") else "",
+                     feature=entry.feature, precision=PRECISION.get(kind), radius_km=radius,
+                     score=res.confidence, reason=res.reason, kind=kind, eventable=kind != "continent",
+                     is_dateline=m.is_dateline)
+
+    def _admin1(self, entry: Entry) -> str:
+        if entry.kind == "admin1":
+            return entry.name
+        return self.gazetteer.admin1_name(entry.country_code, entry.admin1_code) if entry.admin1_code else ""
+
+    def _region_places(self, text: str, phrases: list[RegionPhrase], mentions: list[Mention],
+                       resolutions: list[Resolution]) -> Iterable[Place]:
+        entries = [r.candidate.entry if r.candidate else None for r in resolutions]
+        main_country = self._main_country(resolutions)
+        for phrase in phrases:
+            label = text[phrase.start: phrase.end]
+            base = entries[phrase.base] if phrase.base is not None else None
+            point = None
+            if phrase.kind == "border":
+                point = self._border(phrase, entries, main_country, label)
+            elif base is None or base.kind == "continent":
+                continue
+            elif phrase.kind == "direction":
+                point = self.locator.direction(base, phrase.bearing if phrase.bearing is not None else -1, label)
+            elif phrase.kind == "relative":
+                point = self.locator.relative(base, phrase.bearing, phrase.distance_km, label)
+            elif phrase.kind == "near":
+                point = self.locator.near(base, label)
+            elif phrase.kind == "countryside":
+                point = self.locator.countryside(base, label)
+            elif phrase.kind == "desert":
+                point = self.locator.desert(base, label)
+            if point is None:
+                continue
+            near = self.gazetteer.nearest_place(point.lat, point.lon)
+            admin1 = ""
+            if near is not None and near[1].country_code == point.country_code:
+                admin1 = self.gazetteer.admin1_name(near[1].country_code, near[1].admin1_code)
+            yield Place(text=label, start=phrase.start, end=phrase.end, resolved=True, name=label,
+                        latitude=round(point.lat, 5), longitude=round(point.lon, 5),
+                        country_code=point.country_code, country=self.gazetteer.country_name(point.country_code),
+                        admin1=admin1, feature="region", precision=point.precision, radius_km=point.radius_km,
+                        score=0.8, reason=point.reason + (f"; nearest town {near[1].name}" if near else ""),
+                        kind="region", eventable=True)
+
+    def _border(self, phrase: RegionPhrase, entries: list[Entry | None], main_country: str, label: str):
+        first = entries[phrase.base] if phrase.base is not None else None
+        second = entries[phrase.other] if phrase.other is not None else None
+        if first is None and phrase.own_country:
+            first = self.gazetteer.country(phrase.own_country)
+        if second is None and phrase.other_country:
+            second = self.gazetteer.country(phrase.other_country)
+        if first is None:
+            own = main_country if main_country and (second is None or main_country != second.country_code) else ""
+            first = self.gazetteer.country(own) if own else None
+        if first is None or second is None or first.geonameid == second.geonameid:
+            return None
+        return self.locator.border(first, second, label)
+
+    @staticmethod
+    def _main_country(resolutions: list[Resolution]) -> str:
+        """The report's country: the dateline's, else the most often resolved one."""
+        counts: dict[str, float] = {}
+        for res in resolutions:
+            if res.candidate is None or not res.candidate.entry.country_code:
+                continue
+            weight = 3.0 if res.mention.is_dateline else 1.0
+            cc = res.candidate.entry.country_code
+            counts[cc] = counts.get(cc, 0.0) + weight
+        return max(counts, key=counts.get) if counts else ""
+
+
+def _without_article(key: str) -> str:
+    return key[4:] if key.startswith("the ") else key
+
+
+def toponym_record(place: Place) -> dict:
+    """The batch-output form of a Place (``opsmap geoparse``)."""
+    return {"start": place.start, "end": place.end, "name": place.name or place.text, "text": place.text,
+            "lat": place.latitude, "lon": place.longitude, "geonameid": place.geonameid,
+            "country_code": place.country_code, "precision": place.precision, "score": place.score,
+            "reason": place.reason, "kind": place.kind, "resolved": place.resolved}
+
+
+def geoparse_jsonl(fin: IO[str], fout: IO[str], settings: Settings, spans: bool) -> int:
+    """``opsmap geoparse``: JSONL {"id", "text"[, "toponyms"]} in, {"id", "toponyms"} out; returns lines."""
+    from .nlp import get_nlp
+
+    gazetteer = ensure_gazetteer(settings.gazetteer_path, progress=True)
+    parser = Geoparser(gazetteer)
+    nlp = None if spans else get_nlp(settings.spacy_model)
+    count = 0
+    for line in fin:
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        text = item.get("text", "")
+        if spans:
+            given = [(t["start"], t["end"]) for t in item.get("toponyms", [])]
+            places = parser.resolve_spans(text, given)
+        else:
+            places = parser.parse(nlp(text))
+        fout.write(json.dumps({"id": item.get("id"), "toponyms": [toponym_record(p) for p in places]},
+                              ensure_ascii=False) + "\n")
+        count += 1
+    return count

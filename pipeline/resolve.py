@@ -1,0 +1,255 @@
+"""Choosing among a toponym's gazetteer candidates using the rest of the report.
+
+Evidence, weighed in a linear score: how the name matched, population and feature type, the
+dateline's country, the countries the report names (and its demonyms), cue words around the
+mention ("X province", "the village of X", "X, Ga."), and - in a second pass - coherence with the
+other places resolved in the report (same first-level division, short distances).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from .gazetteer import Candidate, Gazetteer
+from .gazetteer.geometry import haversine_km
+from .names import fold
+from .toponyms import Mention, Recognition
+
+#: Weights of the evidence (kept together so tuning is one place).
+W_POPULATION = 0.12  # per decade of population
+W_COUNTRY_SHARE = 0.9
+W_COUNTRY_PRESENT = 0.3
+W_ADMIN1 = 0.5
+W_DISTANCE = 0.6
+DISTANCE_SCALE_KM = 250.0
+W_DATELINE_COUNTRY = 2.0
+W_ADMIN_CUE = 0.9
+W_PLACE_CUE = 0.4
+W_QUALIFIER = 1.6
+FEATURE_BONUS = {"country": 0.7, "admin1": 0.35, "admin2": 0.05, "continent": 0.5}
+CAPITAL_BONUS = 0.3
+#: A division loses this much against a same-named town in its country unless a cue says division.
+SAME_NAME_DIVISION_PENALTY = 0.6
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    return yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, tuple[str, str]]:
+    """Folded state/province abbreviation ('ga', 'calif') -> (country code, admin1 code)."""
+    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_admin_abbreviations.yaml")
+                         .read_text("utf-8"))
+    out: dict[str, tuple[str, str]] = {}
+    for cc, table in raw["abbreviations"].items():
+        for code, words in table.items():
+            for word in words:
+                out[fold(word)] = (cc, str(code))
+    return out
+
+
+@dataclass
+class Resolution:
+    """The chosen candidate (or None) for one mention, with a readable reason."""
+
+    mention: Mention
+    candidate: Candidate | None
+    confidence: float
+    reason: str
+    considered: int = 0
+
+
+@dataclass
+class Context:
+    """What the report as a whole says about where it is."""
+
+    countries: Counter = field(default_factory=Counter)
+    admin1s: list[tuple[int, tuple[str, str]]] = field(default_factory=list)  # (mention index, division)
+    dateline_country: str = ""
+    points: list[tuple[int, float, float]] = field(default_factory=list)  # (mention index, lat, lon)
+
+    def country_share(self, cc: str) -> float:
+        total = sum(self.countries.values())
+        return self.countries[cc] / total if total else 0.0
+
+
+class Resolver:
+    """Resolves the mentions of one report in context (stateless between reports)."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        cues = _cues()
+        self._admin_after = re.compile(r"^\s+(" + "|".join(map(re.escape, cues["admin_cues_after"])) + r")\b",
+                                       re.I)
+        self._place_before = re.compile(r"\b(" + "|".join(map(re.escape, cues["place_cues_before"])) + r")\s+$",
+                                        re.I)
+
+    def resolve(self, text: str, recognition: Recognition, prefer_division: set[int] | None = None
+                ) -> list[Resolution]:
+        """One resolution per mention, in mention order."""
+        mentions = recognition.mentions
+        prefer_division = prefer_division or set()
+        cands = [self.gazetteer.candidates(m.text) for m in mentions]
+        cues = [self._cue(text, m, i in prefer_division) for i, m in enumerate(mentions)]
+        qualifiers = [self._qualifier(text, m, mentions) for m in mentions]
+        ctx = self._context(recognition, cands)
+        first = [self._choose(m, c, ctx, cue, q) for m, c, cue, q in zip(mentions, cands, cues, qualifiers)]
+        # Second pass: coherence with the other places chosen in the first.
+        for i, res in enumerate(first):
+            if res.candidate is None:
+                continue
+            entry = res.candidate.entry
+            if entry.kind in ("place", "admin2", "admin1"):
+                ctx.points.append((i, entry.lat, entry.lon))
+                if entry.admin1_code:
+                    ctx.admin1s.append((i, (entry.country_code, entry.admin1_code)))
+        final = [self._choose(m, c, ctx, cue, q, index=i)
+                 for i, (m, c, cue, q) in enumerate(zip(mentions, cands, cues, qualifiers))]
+        return self._one_sense_per_report(final)
+
+    # -- evidence -------------------------------------------------------------------------
+    def _context(self, recognition: Recognition, cands: list[tuple[Candidate, ...]]) -> Context:
+        ctx = Context()
+        for cc, n in recognition.demonym_countries.items():
+            ctx.countries[cc] += 0.5 * n
+        for mention, found in zip(recognition.mentions, cands):
+            if not found:
+                continue
+            top = found[0]
+            if top.entry.kind == "country" and top.match_score >= 0.9:
+                ctx.countries[top.entry.country_code] += 1.0
+            elif len({c.entry.country_code for c in found}) == 1 and top.entry.country_code:
+                ctx.countries[top.entry.country_code] += 0.5
+            if mention.is_dateline and mention.country_hint:
+                hint = self.gazetteer.candidates(mention.country_hint)
+                hint_country = next((h.entry for h in hint if h.entry.kind == "country"), None)
+                if hint_country is not None:
+                    ctx.dateline_country = hint_country.country_code
+                    ctx.countries[hint_country.country_code] += 3.0
+        return ctx
+
+    def _cue(self, text: str, mention: Mention, prefer_division: bool) -> str:
+        if prefer_division or self._admin_after.match(text, mention.end):
+            return "division"
+        if self._place_before.search(text, max(0, mention.start - 25), mention.start):
+            return "place"
+        return ""
+
+    def _qualifier(self, text: str, mention: Mention, mentions: list[Mention]) -> tuple[str, str] | None:
+        """'Springfield, Ill.' or 'Paris, Texas': the division or country right after a comma."""
+        tail = text[mention.end: mention.end + 40]
+        match = re.match(r",\s*([A-Z][A-Za-z]*\.?(?:\s[A-Z][A-Za-z]*\.?)?)", tail)
+        if not match:
+            return None
+        word = match.group(1)
+        abbrev = _abbreviations().get(fold(word))
+        if abbrev:
+            return abbrev
+        for cand in self.gazetteer.candidates(word):
+            if cand.match_score >= 0.9 and cand.entry.kind == "admin1":
+                return cand.entry.country_code, cand.entry.admin1_code
+            if cand.match_score >= 0.9 and cand.entry.kind == "country":
+                return cand.entry.country_code, ""
+        return None
+
+    def _score(self, cand: Candidate, mention: Mention, found: tuple[Candidate, ...], ctx: Context, cue: str,
+               qualifier: tuple[str, str] | None, index: int | None) -> float:
+        entry = cand.entry
+        score = cand.match_score + W_POPULATION * math.log10(entry.population + 1)
+        score += FEATURE_BONUS.get(entry.kind, 0.0)
+        if entry.feature_code == "PPLC":
+            score += CAPITAL_BONUS
+        if entry.is_division and entry.kind != "country" and cue != "division":
+            if any(c.entry.kind == "place" and c.entry.country_code == entry.country_code
+                   and c.entry.population >= 1000 for c in found):
+                score -= SAME_NAME_DIVISION_PENALTY
+        if cue == "division":
+            score += W_ADMIN_CUE if entry.kind in ("admin1", "admin2") else -0.3 if entry.kind == "place" else 0
+        elif cue == "place":
+            score += W_PLACE_CUE if entry.kind == "place" else -0.3
+        if entry.country_code:
+            score += W_COUNTRY_SHARE * ctx.country_share(entry.country_code)
+            if ctx.countries[entry.country_code]:
+                score += W_COUNTRY_PRESENT
+        if mention.is_dateline and ctx.dateline_country and entry.country_code == ctx.dateline_country:
+            score += W_DATELINE_COUNTRY
+        if qualifier is not None and entry.country_code == qualifier[0]:
+            if not qualifier[1] or entry.admin1_code == qualifier[1]:
+                score += W_QUALIFIER
+        if index is not None and entry.kind in ("place", "admin2", "admin1"):
+            division = (entry.country_code, entry.admin1_code)
+            if entry.admin1_code and any(i != index and d == division for i, d in ctx.admin1s):
+                score += W_ADMIN1
+            nearest = min((haversine_km(entry.lat, entry.lon, lat, lon) for i, lat, lon in ctx.points
+                           if i != index), default=None)
+            if nearest is not None:
+                score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
+        return score
+
+    def _choose(self, mention: Mention, found: tuple[Candidate, ...], ctx: Context, cue: str,
+                qualifier: tuple[str, str] | None, index: int | None = None) -> Resolution:
+        if not found:
+            return Resolution(mention, None, 0.0,
+                              f"unresolved: no gazetteer name matches '{mention.text}' (exact, variant or fuzzy)")
+        scored = sorted(((self._score(c, mention, found, ctx, cue, qualifier, index), c) for c in found),
+                        key=lambda sc: -sc[0])
+        best_score, best = scored[0]
+        if best.match_score < 0.9 and ctx.countries and not ctx.countries[best.entry.country_code]:
+            return Resolution(mention, None, 0.0,
+                              f"unresolved: '{mention.text}' only loosely matches {best.entry.name} "
+                              f"({best.how}), outside the countries of the report", len(found))
+        top = max(s for s, _ in scored)
+        confidence = 1.0 / sum(math.exp(s - top) for s, _ in scored)
+        return Resolution(mention, best, round(confidence, 3), self._reason(mention, best, scored, ctx, cue, qualifier),
+                          len(found))
+
+    def _reason(self, mention: Mention, best: Candidate, scored: list, ctx: Context, cue: str,
+                qualifier: tuple[str, str] | None) -> str:
+        entry = best.entry
+        parts = [f"'{mention.text}': {best.how}"]
+        where = self.gazetteer.country_name(entry.country_code)
+        if entry.kind != "country" and where:
+            parts.append(f"in {where}")
+        if mention.is_dateline:
+            parts.append("dateline" + (f" ({mention.country_hint})" if mention.country_hint else ""))
+        if cue == "division" and entry.kind in ("admin1", "admin2"):
+            parts.append("cue says a division")
+        elif cue == "place":
+            parts.append("cue says a town")
+        if qualifier is not None and entry.country_code == qualifier[0]:
+            parts.append("qualified by the division after the comma")
+        if entry.country_code and ctx.countries[entry.country_code] and entry.kind != "country":
+            parts.append(f"{where or entry.country_code} is named in the report")
+        if entry.population:
+            parts.append(f"population {entry.population:,}")
+        if len(scored) > 1:
+            parts.append(f"chosen over {len(scored) - 1} other candidate{'s' if len(scored) > 2 else ''}")
+        return "; ".join(parts)
+
+    @staticmethod
+    def _one_sense_per_report(resolutions: list[Resolution]) -> list[Resolution]:
+        """The same name means the same place throughout a report: the most confident choice wins."""
+        best: dict[str, Resolution] = {}
+        for res in resolutions:
+            if res.candidate is None:
+                continue
+            key = fold(res.mention.text)
+            if key not in best or res.confidence > best[key].confidence:
+                best[key] = res
+        out = []
+        for res in resolutions:
+            winner = best.get(fold(res.mention.text))
+            if winner is not None and res.candidate is not None and winner.candidate is not res.candidate \
+                    and not res.mention.is_dateline:
+                res = Resolution(res.mention, winner.candidate, winner.confidence, winner.reason
+                                 + "; same name as elsewhere in the report", winner.considered)
+            out.append(res)
+        return out

@@ -1,0 +1,196 @@
+"""Toponym recognition: which spans of a report name places.
+
+Sources, merged without overlaps: spaCy's entities (GPE, LOC, FAC; NORP only when the span is a
+known place and not a demonym), an ALL-CAPS dateline, and capitalised spans that the gazetteer
+knows well. Demonyms ("Syrian", "Iraqi") are not toponyms but are returned as country cues.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+import yaml
+from spacy.tokens import Doc
+
+from .dateline import Dateline, find_dateline
+from .gazetteer import Gazetteer
+from .names import fold
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+#: Entity labels that are sometimes places the small model mislabels ("near Manbij" -> PRODUCT).
+RELABEL_CANDIDATES = {"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "NORP"}
+#: A gazetteer-only span (no NER label) must be this well known to count as a toponym ...
+GAZETTEER_ONLY_MIN_POPULATION = 200_000
+#: ... or this well known right after a locative word ("in", "near").
+AFTER_LOCATIVE_MIN_POPULATION = 5_000
+
+
+@lru_cache(maxsize=1)
+def locative_words() -> frozenset[str]:
+    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    return frozenset(w.lower() for w in raw["locative_words"])
+
+
+def _after_locative(doc: Doc, token_index: int) -> bool:
+    return token_index > 0 and doc[token_index - 1].lower_ in locative_words()
+
+
+@dataclass
+class Mention:
+    """A span of the text that names a place (before resolution)."""
+
+    start: int
+    end: int
+    text: str
+    source: str  # ner | dateline | gazetteer | given
+    label: str = ""
+    is_dateline: bool = False
+    country_hint: str = ""  # from "HOLEB, Syria —": the name after the comma
+
+
+@dataclass
+class Recognition:
+    """What recognition found in one text: mentions and country cues from demonyms."""
+
+    mentions: list[Mention]
+    demonym_countries: dict[str, int] = field(default_factory=dict)
+    dateline: Dateline | None = None
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """Folded demonym -> ISO country code, from pipeline/data/geo_demonyms.yaml."""
+    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_demonyms.yaml").read_text("utf-8"))
+    return {fold(word): cc for cc, words in raw["demonyms"].items() for word in words}
+
+
+_DEMONYM_RE: re.Pattern | None = None
+
+
+def demonym_counts(text: str) -> dict[str, int]:
+    """Country code -> how often the text uses one of its demonyms ("Syrian", "Iraqi")."""
+    global _DEMONYM_RE
+    if _DEMONYM_RE is None:
+        raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_demonyms.yaml").read_text("utf-8"))
+        words = sorted({w for ws in raw["demonyms"].values() for w in ws}, key=len, reverse=True)
+        _DEMONYM_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
+    counts: dict[str, int] = {}
+    table = demonyms()
+    for match in _DEMONYM_RE.finditer(text):
+        cc = table.get(fold(match.group(1)))
+        if cc:
+            counts[cc] = counts.get(cc, 0) + 1
+    return counts
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading article and a trailing possessive or punctuation from a span."""
+    span = text[start:end]
+    for article in ("the ", "The ", "THE "):
+        if span.startswith(article) and len(span) > len(article) + 1:
+            start += len(article)
+            span = span[len(article):]
+    for suffix in ("'s", "’s"):
+        if span.endswith(suffix):
+            end -= len(suffix)
+            span = span[: -len(suffix)]
+    while span and span[-1] in ".,;:-–—'’\"”)":
+        if span.endswith(".") and len(span) <= 6 and "." in span[:-1]:  # U.S., D.C.
+            break
+        end -= 1
+        span = span[:-1]
+    return start, end
+
+
+def recognise(doc: Doc, gazetteer: Gazetteer) -> Recognition:
+    """Toponym mentions in a parsed document, with demonym cues and the dateline."""
+    text = doc.text
+    dem = demonyms()
+    mentions: list[Mention] = []
+    dateline = find_dateline(text)
+    if dateline is not None:
+        mentions.append(Mention(dateline.start, dateline.end, dateline.place, "dateline", "GPE", True,
+                                dateline.region))
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS and ent.label_ not in RELABEL_CANDIDATES:
+            continue
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        if end <= start:
+            continue
+        span = text[start:end]
+        key = fold(span)
+        if key in dem:
+            continue
+        if ent.label_ in RELABEL_CANDIDATES:
+            threshold = AFTER_LOCATIVE_MIN_POPULATION if _after_locative(doc, ent.start) else 50_000
+            if ent.label_ != "NORP" and threshold > AFTER_LOCATIVE_MIN_POPULATION:
+                continue
+            if not _well_known(gazetteer, span, threshold):
+                continue
+        if ent.label_ == "FAC" and not gazetteer.candidates(span):
+            continue
+        mentions.append(Mention(start, end, span, "ner", ent.label_))
+    mentions.extend(_gazetteer_spans(doc, gazetteer, mentions))
+    return Recognition(_without_overlaps(mentions), demonym_counts(text), dateline)
+
+
+def _well_known(gazetteer: Gazetteer, span: str, min_population: int) -> bool:
+    for cand in gazetteer.candidates(span):
+        if cand.match_score < 0.95:
+            continue
+        entry = cand.entry
+        if entry.kind in ("country", "admin1", "continent") or entry.population >= min_population:
+            return True
+    return False
+
+
+def _gazetteer_spans(doc: Doc, gazetteer: Gazetteer, known: list[Mention]) -> Iterable[Mention]:
+    """Capitalised proper-noun runs outside entities that name a well-known place."""
+    ent_chars = [(e.start_char, e.end_char) for e in doc.ents]
+    run_start = 0
+    run: list = []
+    ent_chars += [(m.start, m.end) for m in known]
+    for token in list(doc) + [None]:
+        if token is not None and token.pos_ == "PROPN" and token.text[:1].isupper():
+            if not run:
+                run_start = token.i
+            run.append(token)
+            continue
+        if run:
+            start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+            run = []
+            first_index = run_start
+            if any(s < end and start < e for s, e in ent_chars):
+                continue
+            span = doc.text[start:end]
+            if fold(span) in demonyms() or len(span) < 3:
+                continue
+            threshold = (AFTER_LOCATIVE_MIN_POPULATION if _after_locative(doc, first_index)
+                         else GAZETTEER_ONLY_MIN_POPULATION)
+            if _well_known(gazetteer, span, threshold):
+                yield Mention(start, end, span, "gazetteer", "")
+
+
+def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep the first of overlapping mentions in priority order (dateline, ner, gazetteer)."""
+    priority = {"dateline": 0, "given": 0, "ner": 1, "gazetteer": 2}
+    kept: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (priority.get(m.source, 3), m.start)):
+        if any(k.start < mention.end and mention.start < k.end for k in kept):
+            continue
+        kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def given_spans(text: str, spans: list[tuple[int, int]]) -> Recognition:
+    """Mentions for spans someone else found (resolution only), plus the text's cues."""
+    dateline = find_dateline(text)
+    mentions = []
+    for start, end in spans:
+        is_dl = dateline is not None and start == dateline.start and end == dateline.end
+        mentions.append(Mention(start, end, text[start:end], "given", "", is_dl,
+                                dateline.region if is_dl and dateline else ""))
+    return Recognition(mentions, demonym_counts(text), dateline)
