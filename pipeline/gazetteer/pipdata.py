@@ -57,7 +57,7 @@ def is_latin(name: str) -> bool:
 _LATIN_OK = set("ʻʼʿʾ")
 
 
-def _useful_alternate(name: str) -> bool:
+def useful_alternate(name: str) -> bool:
     """Drop codes ('ALP', 'KIK'), links and non-Latin scripts from the alternate names."""
     if not name or len(name) > 80 or "http" in name:
         return False
@@ -118,7 +118,7 @@ def build_from_pip(path: Path, progress: bool = True) -> dict:
         seen = {fold(city["name"])}
         names.append(name_row(city["name"], gid, "name"))
         for alt in city.get("alternatenames") or ():
-            if _useful_alternate(alt) and fold(alt) not in seen:
+            if useful_alternate(alt) and fold(alt) not in seen:
                 seen.add(fold(alt))
                 names.append(name_row(alt, gid, "alt"))
     bar.step("places")
