@@ -88,9 +88,13 @@ class TypeClassifier:
 
     # ------------------------------------------------------------------------------------------
     def groups_in(self, span: Span | Doc) -> dict[str, list[CueMatch[str]]]:
+        """Context groups present in ``span``; a named place (GPE/LOC/FAC) counts as territory."""
         out: dict[str, list[CueMatch[str]]] = {}
         for m in self.group_index.find(span, longest=False):
             out.setdefault(m.payload, []).append(m)
+        for ent in span.ents:
+            if ent.label_ in {"GPE", "LOC", "FAC"}:
+                out.setdefault("territory", []).append(CueMatch(ent.start, ent.end, ent.text, "territory"))
         return out
 
     @staticmethod
@@ -114,10 +118,18 @@ class TypeClassifier:
         return agent
 
     def classify(self, span: Span | Doc, factual_only: bool = False,
-                 groups: dict[str, list[CueMatch[str]]] | None = None) -> Classification:
-        """The best sub-type for ``span``; with ``factual_only`` cues that are not asserted are ignored."""
+                 groups: dict[str, list[CueMatch[str]]] | None = None,
+                 names: set[int] | None = None) -> Classification:
+        """The best sub-type for ``span``; with ``factual_only`` cues that are not asserted are ignored.
+
+        ``names``: token indices of proper names (actors), whose words are not cues
+        ("Popular Mobilization Forces" mobilises nothing).
+        """
         matches = self.cue_index.find(span)
         generic_matches = self.generic_index.find(span)
+        if names:
+            matches = [m for m in matches if not all(i in names for i in range(m.start, m.end))]
+            generic_matches = [m for m in generic_matches if not all(i in names for i in range(m.start, m.end))]
         if factual_only:
             segs = segments(span.doc) if isinstance(span, Doc) else [span]
 

@@ -158,6 +158,7 @@ class Modality:
     reporting_verbs: frozenset[str]
     hedges: frozenset[str]
     habitual_adverbs: frozenset[str]
+    generic_heads: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -175,6 +176,7 @@ def modality() -> Modality:
         reporting_verbs=frozenset(raw["reporting_verbs"]),
         hedges=frozenset(raw["hedges"]),
         habitual_adverbs=frozenset(raw["habitual_adverbs"]),
+        generic_heads=frozenset(raw["generic_heads"]),
     )
 
 
@@ -210,6 +212,11 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
             return Factuality(GENERIC, f"generic quantifier '{child.text}'", verb)
     if trigger.head.lower_ in {"series", "campaign", "wave", "spate", "string"} and trigger.dep_ == "pobj":
         return Factuality(GENERIC, f"part of a {trigger.head.head.lower_}", verb)
+    for child in verb.children:  # "no civilians were killed", "nobody was hurt"
+        if child.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+            if child.lower_ in {"nobody", "none", "nothing", "noone"} or any(
+                    g.dep_ == "det" and g.lower_ == "no" for g in child.children):
+                return Factuality(NEGATED, f"negated by 'no' on '{child.text}'", verb)
     chain = [verb]
     cur = verb
     for _ in range(4):  # the verb's own clause and the clauses that embed it
@@ -246,8 +253,17 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
             for marker in mod.background_markers:
                 if marker in phrase:
                     return Factuality(BACKGROUND, f"background '{marker}'", verb)
-    if trigger.dep_ == "pobj" and trigger.head.head.lemma_.lower() in {"responsible", "known", "notorious", "involved"}:
-        return Factuality(GENERIC, f"'{trigger.head.head.text} {trigger.head.text}'", verb)
+    if trigger.lemma_.lower() in {"fight", "war", "campaign", "struggle", "battle", "offensive", "operations"} and any(
+            c.dep_ == "prep" and c.lower_ in {"against", "on"} for c in trigger.children) and any(
+            c.dep_ in {"det", "poss"} for c in trigger.children):
+        return Factuality(GENERIC, f"'the {trigger.text} against ...' names a conflict, not an event", verb)
+    cur = trigger
+    for _ in range(3):  # "responsible for (planning) attacks", "the campaign of strikes"
+        if cur.head is cur or cur.dep_ not in {"pobj", "pcomp", "prep", "dobj"}:
+            break
+        cur = cur.head
+        if cur.lemma_.lower() in mod.generic_heads and cur is not trigger:
+            return Factuality(GENERIC, f"described as '{cur.text} ...'", verb)
     for tok in (trigger, verb):
         for child in tok.children:
             if child.lower_ in mod.hedges:
@@ -262,13 +278,12 @@ def is_summary(trigger: Token, seg: Span) -> bool:
         return False
     if trigger.tag_ not in {"NNS", "NNPS"}:
         return False
+    from .fatalities import number_value  # fatalities builds on this module
+
     count = None
     for child in trigger.children:
-        if child.dep_ == "nummod" or child.like_num:
-            try:
-                count = int(child.text.replace(",", ""))
-            except ValueError:
-                count = 2
+        if child.dep_ in {"nummod", "quantmod"} or child.like_num:
+            count = number_value(child) or 2
     if count is None or count < 2:
         return False
     text = seg.text.lower()

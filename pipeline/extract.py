@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from .actors import ActorDictionary, ActorMention, Roles, assign_roles, default_actors
 from .classify import Classification, SubType, TypeClassifier, default_classifier
 from .dates import DateResolution, fallback_date, resolve_date
-from .detect import FACTUAL, HEDGED, factuality, is_summary, segments
+from .detect import FACTUAL, HEDGED, factuality, is_summary, modality, segments
 from .event import Event
 from .fatalities import NUMERIC, Casualties, Count, count_casualties
 from .linking import PlaceLink, compatible as places_compatible, dateline_spans, link_place
@@ -57,23 +57,22 @@ class _Cluster:
         return [m for m in self.mentions if m.kind == SPECIFIC]
 
     def actor1(self) -> ActorMention | None:
-        for pool in (self.specific, self.mentions):
-            for m in pool:
-                if m.roles.actor1 and m.roles.syntactic:
-                    return m.roles.actor1
-        for m in self.mentions:
-            if m.roles.actor1:
-                return m.roles.actor1
-        return None
+        """Who acted: a named actor from the parse first, descriptions ("partner forces") last."""
+        ranked = []
+        for order, m in enumerate(self.mentions):
+            a = m.roles.actor1
+            if a is not None:
+                ranked.append(((a.actor.generic, not m.roles.syntactic, m.kind != SPECIFIC, order), a))
+        return min(ranked, key=lambda r: r[0])[1] if ranked else None
 
     def best_date(self) -> DateResolution:
         return min((m.date for m in self.mentions), key=lambda d: d.rank)
 
     def best_link(self) -> PlaceLink:
-        links = [m.link for m in self.mentions if m.link.place is not None]
+        links = [(m.link.rank, order, m.link) for order, m in enumerate(self.mentions) if m.link.place is not None]
         if not links:
             return self.mentions[0].link
-        return min(links, key=lambda l: (l.rank, l.place.precision or 3))
+        return min(links, key=lambda l: l[:2])[2]  # the place said with the earliest, closest mention
 
 
 def _family(st: SubType | None) -> str:
@@ -112,12 +111,26 @@ def _compatible(cluster: _Cluster, m: _Mention) -> bool:
     return True
 
 
+def _present_state(verb: Token) -> bool:
+    """Present simple outside a headline describes a state or habit ("forces are stationed",
+    "the SDF, who fight ..."), not an operation."""
+    auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    if verb.tag_ in {"VBZ", "VBP"} and not auxes:
+        return verb.lemma_.lower() not in {"say", "be", "have"}
+    return verb.tag_ == "VBN" and any(a.lower_ in {"is", "are", "am"} for a in auxes)
+
+
+def _definite(trigger: Token) -> bool:
+    return any(c.dep_ in {"det", "poss"} and c.lower_ in {"the", "this", "that", "these", "those", "its", "their"}
+               for c in trigger.children)
+
+
 def _anaphoric(m: _Mention) -> bool:
-    """A definite restatement without its own date ("The raid was ...", "the strikes")."""
-    if m.date.rank <= 1:
+    """A definite restatement ("The raid was ...", "announced the strikes on Thursday")."""
+    if not _definite(m.trigger):
         return False
-    return any(c.dep_ == "det" and c.lower_ in {"the", "this", "that", "these", "those"}
-               for c in m.trigger.children)
+    under_report = m.trigger.dep_ in {"dobj", "nsubjpass"} and m.verb.lemma_.lower() in modality().reporting_verbs
+    return m.date.rank > 1 or under_report
 
 
 def _cue_root(doc: Doc, start: int, end: int) -> Token:
@@ -130,8 +143,12 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
     out: list[_Mention] = []
     not_places = [(a.start_char, a.end_char) for a in actor_mentions if a.known]
     not_places += dateline_spans(doc.text, places)
-    for seg in segs if segs is not None else segments(doc):
-        result = clf.classify(seg, factual_only=True)
+    names = {i for a in actor_mentions if a.known
+             and all(t.pos_ == "PROPN" for t in doc[a.start:a.end] if t.is_alpha)
+             for i in range(a.start, a.end)}
+    segs = segs if segs is not None else segments(doc)
+    for index, seg in enumerate(segs):
+        result = clf.classify(seg, factual_only=True, names=names)
         kind = ""
         trigger: Token | None = None
         if result.is_operation:
@@ -148,6 +165,8 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
             continue
         fact = factuality(trigger, seg)
         if fact.status not in FACTUAL:
+            continue
+        if index > 0 and _present_state(fact.verb):
             continue
         summary = any(is_summary(_cue_root(doc, c.start, c.end), seg) for c in result.cues + result.generic)
         roles = assign_roles(trigger, seg, actor_mentions, actors)
@@ -235,8 +254,10 @@ def _confidence(cluster: _Cluster, roles_ok: bool, actor2: bool, when: DateResol
 def _event(cluster: _Cluster, report: Report, clf: TypeClassifier) -> Event:
     primary = (cluster.specific or cluster.mentions)[0]
     actor1 = cluster.actor1()
-    actor2 = next((m.roles.actor2 for m in cluster.specific + cluster.mentions
-                   if m.roles.actor2 and (not actor1 or m.roles.actor2.actor.name != actor1.actor.name)), None)
+    targets = [((m.roles.actor2.actor.generic, m.kind != SPECIFIC, order), m.roles.actor2)
+               for order, m in enumerate(cluster.mentions)
+               if m.roles.actor2 and (not actor1 or m.roles.actor2.actor.name != actor1.actor.name)]
+    actor2 = min(targets, key=lambda t: t[0])[1] if targets else None
     assoc1: list[ActorMention] = []
     for m in cluster.mentions:
         for a in m.roles.assoc1:

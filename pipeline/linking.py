@@ -56,7 +56,10 @@ def dateline_spans(text: str, places: list[Place]) -> list[tuple[int, int]]:
 
 def _in_clause(place: Place, trigger: Token, verb: Token) -> bool:
     """The place sits in a phrase that the trigger or its verb governs."""
-    for head in (trigger, verb):
+    heads = [trigger, verb]
+    if verb.dep_ == "conj":  # conjoined verbs share their modifiers: "launched strikes in X and then raided"
+        heads.append(verb.head)
+    for head in heads:
         for tok in head.subtree:
             if tok.idx >= place.start and tok.idx < place.end:
                 return True
@@ -75,11 +78,14 @@ def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
         return any(s < p.end and p.start < e for s, e in not_places)
 
     good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)]
+    # "Iraq" inside "western Iraq": the longer phrase says more
+    good = [p for p in good if p.kind != "country" or not any(
+        q is not p and q.start <= p.start and p.end <= q.end for q in good)]
     in_seg = [p for p in good if seg.start_char <= p.start and p.end <= seg.end_char]
     clause = [p for p in in_seg if _in_clause(p, trigger, verb)]
     for pool, rank, why in ((clause, 0, "in the event's clause"), (in_seg, 1, "in the event's sentence")):
         if pool:
-            best = min(pool, key=lambda p: (*_specificity(p), abs(p.start - trigger.idx)))
+            best = min(pool, key=lambda p: (*_specificity(p), p.radius_km or 0.0, abs(p.start - trigger.idx)))
             return PlaceLink(best, f"'{best.text}' {why} ({best.reason or best.kind})".strip(), rank,
                              [[best.start, best.end, best.text]])
     earlier = [p for p in good if p.end <= seg.start_char]
