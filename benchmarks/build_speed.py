@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.build import build_into_store  # noqa: E402
+from pipeline.builder import build_into_store  # noqa: E402
 from pipeline.frontmatter import split_front_matter  # noqa: E402
 from pipeline.nlp import get_nlp  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402

@@ -13,6 +13,6 @@ __all__ = ["build", "Settings", "load_settings", "__version__"]
 
 def build(paths, settings: Settings | None = None, **kwargs):
     """Read reports at ``paths``, extract events, store them, and return the event table."""
-    from .build import build
+    from .builder import build
 
     return build(paths, settings, **kwargs)

@@ -24,7 +24,7 @@ def _open_in(path: str):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_into_store
+    from .builder import build_into_store
 
     settings = _settings(args)
     summary = build_into_store(args.paths or ["data/reports"], settings, jobs=args.jobs,
@@ -35,7 +35,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
-    from .build import rebuild_store
+    from .builder import rebuild_store
 
     summary = rebuild_store(_settings(args), jobs=args.jobs, progress=not args.quiet)
     print(summary.describe())

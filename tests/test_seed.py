@@ -75,7 +75,7 @@ def test_background_sentences_are_not_events(seed_store):
 
 def test_running_again_adds_nothing(seed_store, shared_dir, gazetteer_path):
     _, store = seed_store
-    from pipeline.build import build_into_store
+    from pipeline.builder import build_into_store
     from pipeline.settings import load_settings
 
     before = store.counts()
