@@ -32,6 +32,7 @@ class SubType:
     agent: str  # "", "state" or "nonstate"
     order: int
     instruments: frozenset[str] = frozenset()  # weapon/platform cues that need a violent act
+    yields_to: tuple[tuple[str, float], ...] = ()  # escalations that win once they reach a score
 
 
 @dataclass
@@ -42,10 +43,14 @@ class Classification:
     cues: list[CueMatch] = field(default_factory=list)  # the cues that voted for the winner
     generic: list[CueMatch] = field(default_factory=list)  # factual generic cues (kill, operation)
     reason: str = ""
+    weights: list[float] = field(default_factory=list)  # each winning cue's weight, aligned with ``cues``
 
     @property
     def is_operation(self) -> bool:
         return self.subtype is not None and self.subtype.operation
+
+
+VIOLENCE = "@violence"  # payload key of the method-less violence cues, routed by who the victims are
 
 
 class TypeClassifier:
@@ -65,16 +70,23 @@ class TypeClassifier:
                 operation=bool(spec.get("operation", True)), requires=tuple(spec.get("requires", ())),
                 bonus=tuple((g, float(w)) for g, w in (spec.get("bonus") or {}).items()),
                 agent=spec.get("agent", ""), order=order,
-                instruments=frozenset(str(p).lower() for p in spec.get("instruments", ())))
+                instruments=frozenset(str(p).lower() for p in spec.get("instruments", ())),
+                yields_to=tuple((k, float(v)) for k, v in (spec.get("yields_to") or {}).items()))
             for phrase, weight in (spec.get("cues") or {}).items():
                 phrases.setdefault(str(phrase).lower(), []).append((key, float(weight)))
-        self.cue_index: CueIndex[list[tuple[str, float]]] = CueIndex()
-        for phrase, votes in phrases.items():
-            self.cue_index.add(phrase, votes)
-        self.group_index: CueIndex[str] = CueIndex()
+        group_phrases: dict[str, list[str]] = {}
         for group, words in data["groups"].items():
             for word in words:
-                self.group_index.add(str(word).lower(), group)
+                group_phrases.setdefault(str(word).lower(), []).append(group)
+        self.group_index: CueIndex[list[str]] = CueIndex()
+        for phrase, names in group_phrases.items():
+            self.group_index.add(phrase, names)
+        for phrase, weight in (data.get("violence_cues") or {}).items():
+            phrases.setdefault(str(phrase).lower(), []).append((VIOLENCE, float(weight)))
+        self.violence_routes: dict[str, str] = dict(data.get("violence_routes") or {})
+        self.cue_index = CueIndex()
+        for phrase, votes in phrases.items():
+            self.cue_index.add(phrase, votes)
         self.generic_weights: dict[str, float] = {str(k).lower(): float(v) for k, v in data["generic_cues"].items()}
         self.generic_index: CueIndex[float] = CueIndex()
         for phrase, weight in self.generic_weights.items():
@@ -90,8 +102,9 @@ class TypeClassifier:
     def groups_in(self, span: Span | Doc) -> dict[str, list[CueMatch[str]]]:
         """Context groups present in ``span``; a named place (GPE/LOC/FAC) counts as territory."""
         out: dict[str, list[CueMatch[str]]] = {}
-        for m in self.group_index.find(span, longest=False):
-            out.setdefault(m.payload, []).append(m)
+        for m in self.group_index.find(span):
+            for group in m.payload:
+                out.setdefault(group, []).append(m)
         for ent in span.ents:
             if ent.label_ in {"GPE", "LOC", "FAC"}:
                 out.setdefault("territory", []).append(CueMatch(ent.start, ent.end, ent.text, "territory"))
@@ -99,19 +112,30 @@ class TypeClassifier:
 
     @staticmethod
     def _agent_tokens(trigger: Token) -> set[int]:
-        """Token indices of the trigger's agent: the subject of its verb, or a passive's "by" phrase."""
+        """Token indices naming the trigger's agent: the head of its verb's subject (or of a passive's
+        "by" phrase) with its modifiers, so "army and allied fighters" reads as the army."""
+
+        def head_words(noun: Token) -> set[int]:
+            words = {noun.i}
+            for c in noun.children:
+                if c.dep_ in {"compound", "amod", "nmod", "poss"}:
+                    words.update(t.i for t in c.subtree)
+            return words
+
         verb = governing_verb(trigger)
         agent: set[int] = set()
         for child in verb.children:
             if child.dep_ in {"nsubj", "csubj"}:
-                agent.update(t.i for t in child.subtree)
+                agent |= head_words(child)
             elif child.dep_ == "agent":
-                agent.update(t.i for t in child.subtree)
-        if verb.dep_ in {"conj", "xcomp", "advcl"} and not agent and verb.head is not verb:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        agent |= head_words(pobj)
+        if not agent and verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
             for child in verb.head.children:
                 if child.dep_ in {"nsubj", "csubj"}:
-                    agent.update(t.i for t in child.subtree)
-        if not agent:  # "Iraqi paramilitary troops' recapture of ..."
+                    agent |= head_words(child)
+        if not agent:  # "Iraqi troops' recapture of ..."
             for child in trigger.children:
                 if child.dep_ in {"poss", "compound", "amod", "nmod"}:
                     agent.update(t.i for t in child.subtree)
@@ -149,10 +173,19 @@ class TypeClassifier:
         doc = span.doc if isinstance(span, Span) else span
         scores: dict[str, float] = {}
         voters: dict[str, list[CueMatch]] = {}
+        voter_weights: dict[str, list[float]] = {}
         agent_groups: dict[int, set[str]] = {}
         counted: set[tuple[str, str]] = set()  # each phrase counts once per sub-type
+        if "civilian" in groups:
+            violence_to = self.violence_routes.get("civilian", "attack")
+        elif "state" in groups or "nonstate" in groups:
+            violence_to = self.violence_routes.get("armed", "armed_clash")
+        else:
+            violence_to = self.violence_routes.get("neither", "attack")
         for m in matches:
             for key, weight in m.payload:
+                if key == VIOLENCE:
+                    key = violence_to
                 st = self.subtypes[key]
                 if any(g not in groups for g in st.requires):
                     continue
@@ -177,6 +210,7 @@ class TypeClassifier:
                         w = weight * 0.5
                 scores[key] = scores.get(key, 0.0) + w
                 voters.setdefault(key, []).append(m)
+                voter_weights.setdefault(key, []).append(w)
         for key in scores:
             for group, bonus in self.subtypes[key].bonus:
                 if group in groups:
@@ -184,13 +218,17 @@ class TypeClassifier:
         if not scores:
             return Classification(None, 0.0, {}, [], generic_matches, "no cue")
         best_key = max(scores, key=lambda k: (scores[k], -self.subtypes[k].order))
+        escalations = [k for k, at in self.subtypes[best_key].yields_to if scores.get(k, 0.0) >= at]
+        if escalations:
+            best_key = max(escalations, key=lambda k: (scores[k], -self.subtypes[k].order))
         best = self.subtypes[best_key]
         cue_text = ", ".join(sorted({m.phrase for m in voters[best_key]}))
         if scores[best_key] < self.min_score:
             return Classification(None, scores[best_key], scores, voters[best_key], generic_matches,
                                   f"weak cues ({cue_text}: {scores[best_key]:g} < {self.min_score:g})")
         reason = f"{best.sub_event_type or best.case_label} from '{cue_text}' (score {scores[best_key]:g})"
-        return Classification(best, scores[best_key], scores, voters[best_key], generic_matches, reason)
+        return Classification(best, scores[best_key], scores, voters[best_key], generic_matches, reason,
+                              voter_weights[best_key])
 
 
 @lru_cache(maxsize=1)

@@ -215,7 +215,7 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
     for child in verb.children:  # "no civilians were killed", "nobody was hurt"
         if child.dep_ in {"nsubj", "nsubjpass", "dobj"}:
             if child.lower_ in {"nobody", "none", "nothing", "noone"} or any(
-                    g.dep_ == "det" and g.lower_ == "no" for g in child.children):
+                    g.dep_ in {"det", "amod"} and g.lower_ in {"no", "few"} for g in child.children):
                 return Factuality(NEGATED, f"negated by 'no' on '{child.text}'", verb)
     chain = [verb]
     cur = verb

@@ -111,6 +111,12 @@ def _compatible(cluster: _Cluster, m: _Mention) -> bool:
     return True
 
 
+def _headline(seg: Span, index: int) -> bool:
+    """The report's first line when it reads as a headline (no final full stop): present tense there
+    reports a past event ("US strike kills ISIS leader")."""
+    return index == 0 and not seg.text.rstrip().endswith((".", "!", "?", '"', "”")) and len(seg.text) < 250
+
+
 def _present_state(verb: Token) -> bool:
     """Present simple outside a headline describes a state or habit ("forces are stationed",
     "the SDF, who fight ..."), not an operation."""
@@ -153,8 +159,7 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
         trigger: Token | None = None
         if result.is_operation:
             kind = SPECIFIC
-            best = max(result.cues, key=lambda c: (max(w for k, w in c.payload if k == result.subtype.key),
-                                                   -c.start))
+            best = max(zip(result.cues, result.weights), key=lambda cw: (cw[1], -cw[0].start))[0]
             trigger = _cue_root(doc, best.start, best.end)
         elif result.subtype is None and result.generic:
             standing = [g for g in result.generic if g.phrase not in clf.support_only]
@@ -166,7 +171,7 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
         fact = factuality(trigger, seg)
         if fact.status not in FACTUAL:
             continue
-        if index > 0 and _present_state(fact.verb):
+        if not _headline(seg, index) and _present_state(fact.verb):
             continue
         summary = any(is_summary(_cue_root(doc, c.start, c.end), seg) for c in result.cues + result.generic)
         roles = assign_roles(trigger, seg, actor_mentions, actors)
@@ -252,7 +257,8 @@ def _confidence(cluster: _Cluster, roles_ok: bool, actor2: bool, when: DateResol
 
 
 def _event(cluster: _Cluster, report: Report, clf: TypeClassifier) -> Event:
-    primary = (cluster.specific or cluster.mentions)[0]
+    pool = cluster.specific or cluster.mentions  # the sentence that says most: highest type score, earliest
+    primary = max(pool, key=lambda m: (m.classification.score, -m.seg.start))
     actor1 = cluster.actor1()
     targets = [((m.roles.actor2.actor.generic, m.kind != SPECIFIC, order), m.roles.actor2)
                for order, m in enumerate(cluster.mentions)

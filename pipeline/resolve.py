@@ -36,6 +36,7 @@ FEATURE_BONUS = {"country": 0.7, "admin1": 0.35, "admin2": 0.05, "continent": 0.
 CAPITAL_BONUS = 0.3
 #: A division loses this much against a same-named town in its country unless a cue says division.
 SAME_NAME_DIVISION_PENALTY = 0.6
+SAME_NAME_TOWN_SHARE = 0.05
 
 
 @lru_cache(maxsize=1)
@@ -168,8 +169,11 @@ class Resolver:
         if entry.feature_code == "PPLC":
             score += CAPITAL_BONUS
         if entry.is_division and entry.kind != "country" and cue != "division":
+            # "Aleppo" is the city, "Florida" the state: a town wins only when it is a big part
+            # of the same-named division.
+            floor = max(1000, SAME_NAME_TOWN_SHARE * entry.population)
             if any(c.entry.kind == "place" and c.entry.country_code == entry.country_code
-                   and c.entry.population >= 1000 for c in found):
+                   and c.entry.population >= floor for c in found):
                 score -= SAME_NAME_DIVISION_PENALTY
         if cue == "division":
             score += W_ADMIN_CUE if entry.kind in ("admin1", "admin2") else -0.3 if entry.kind == "place" else 0

@@ -48,8 +48,11 @@ class Extent:
     radius_km: float
 
 
-def extent_of(points: Sequence[tuple[float, float]], cell_deg: float = 0.25) -> Extent:
+def extent_of(points: Sequence[tuple[float, float]], cell_deg: float | None = None) -> Extent:
     """Point and extent of the main connected body of ``points`` (lat, lon).
+
+    The cell size adapts to the spread (about 12 cells across) unless given, so that a coastal
+    strip of dense towns does not outweigh a sparsely settled interior.
 
     Points are binned into grid cells; the largest 8-connected group of occupied cells is the
     body (so overseas territories do not pull a country's point into the sea); its cell-mean
@@ -60,6 +63,12 @@ def extent_of(points: Sequence[tuple[float, float]], cell_deg: float = 0.25) -> 
     if len(points) == 1:
         lat, lon = points[0]
         return Extent(lat, lon, lat, lon, lat, lon, 5.0)
+    if cell_deg is None:
+        lats = sorted(p[0] for p in points)
+        lons = sorted(p[1] for p in points)
+        k = max(0, int(len(points) * 0.02))
+        span = max(lats[-1 - k] - lats[k], lons[-1 - k] - lons[k])
+        cell_deg = min(2.0, max(0.05, span / 12))
     cells: dict[tuple[int, int], int] = defaultdict(int)
     for lat, lon in points:
         cells[(math.floor(lat / cell_deg), math.floor(lon / cell_deg))] += 1

