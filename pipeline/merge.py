@@ -15,6 +15,7 @@ from .event import Event
 #: How far apart two reported locations may be and still be one operation, by the coarser
 #: of their ACLED geo-precisions (1 town, 2 near a town / part of a region, 3 a larger region).
 MATCH_RADIUS_KM = {1: 25.0, 2: 60.0, 3: 200.0}
+MAX_MATCH_KM = 250.0
 UNKNOWN_ACTORS = {"", "unidentified armed group", "unknown"}
 
 
@@ -42,6 +43,12 @@ def _compatible(x: str, y: str) -> bool:
     return x == y or x in UNKNOWN_ACTORS or y in UNKNOWN_ACTORS
 
 
+def match_distance(a: Event, b: Event) -> float:
+    """How far apart two accounts are, for choosing the closest of several matching events."""
+    gap = _days_apart(a.event_date, b.event_date) or 0
+    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude) + 50.0 * gap
+
+
 def same_operation(a: Event, b: Event) -> tuple[bool, str]:
     """Whether two event records describe one operation, and why (or why not)."""
     if a.is_summary or b.is_summary:
@@ -51,12 +58,16 @@ def same_operation(a: Event, b: Event) -> tuple[bool, str]:
         return False, f"dates {a.event_date} and {b.event_date} too far apart"
     if a.disorder_type and b.disorder_type and a.disorder_type != b.disorder_type:
         return False, "different disorder types"
+    if a.event_type and b.event_type and a.event_type != b.event_type:
+        return False, f"different event types ({a.event_type} / {b.event_type})"
     if not (_compatible(a.actor1, b.actor1) and _compatible(a.actor2, b.actor2)):
         return False, "different actors"
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return False, "a location is missing"
     coarse = max(a.geo_precision or 3, b.geo_precision or 3)
-    limit = max(MATCH_RADIUS_KM.get(coarse, 200.0), (a.geo_radius_km or 0) + (b.geo_radius_km or 0))
+    # vague places (a whole country) widen the window, but never beyond MAX_MATCH_KM
+    spread = min((a.geo_radius_km or 0) + (b.geo_radius_km or 0), MAX_MATCH_KM)
+    limit = max(MATCH_RADIUS_KM.get(coarse, 200.0), spread)
     km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
     if km > limit:
         return False, f"places {km:.0f} km apart (limit {limit:.0f} km)"

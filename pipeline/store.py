@@ -223,19 +223,24 @@ class Store:
 
     def _matching_event(self, mention: Event, skip: set[str], taken: set[str]) -> tuple[str, str]:
         """The stored event this account belongs to, or the account's own id for a new event."""
-        from .merge import same_operation
+        from .merge import match_distance, same_operation
 
         if mention.event_date:
             rows = self.conn.execute(
                 "SELECT * FROM events WHERE event_date BETWEEN date(?, '-31 day') AND date(?, '+31 day') "
-                "AND event_id != ? ORDER BY event_date, event_id",
+                "AND event_id != ? AND source_dataset = 'opsmap' ORDER BY event_date, event_id",
                 (mention.event_date, mention.event_date, mention.event_id)).fetchall()
+            matches = []
             for row in rows:
-                if row["event_id"] in taken or row["source_dataset"] not in (None, "opsmap"):
+                if row["event_id"] in taken:
                     continue
-                ok, reason = same_operation(mention, event_from_row(dict(row)))
+                stored = event_from_row(dict(row))
+                ok, reason = same_operation(mention, stored)
                 if ok:
-                    return row["event_id"], reason
+                    matches.append((match_distance(mention, stored), row["event_id"], reason))
+            if matches:
+                _, event_id, reason = min(matches)
+                return event_id, reason
         new_id, n = mention.event_id, 1
         while self.conn.execute("SELECT 1 FROM event_sources WHERE event_id=? LIMIT 1", (new_id,)).fetchone() \
                 or new_id in taken:
