@@ -34,6 +34,9 @@ W_PLACE_CUE = 0.4
 W_QUALIFIER = 1.6
 FEATURE_BONUS = {"country": 0.7, "admin1": 0.35, "admin2": 0.05, "continent": 0.5}
 CAPITAL_BONUS = 0.3
+W_SUPPORT = 0.5
+MAX_SUPPORT = 3.0
+CELL_DEG = 1.0
 #: A division loses this much against a same-named town in its country unless a cue says division.
 SAME_NAME_DIVISION_PENALTY = 0.6
 SAME_NAME_TOWN_SHARE = 0.05
@@ -58,6 +61,51 @@ def _abbreviations() -> dict[str, tuple[str, str]]:
 
 
 @dataclass
+class Footprint:
+    """Where the candidates of one distinct name lie, and how much one of them counts."""
+
+    key: str
+    divisions: set[tuple[str, str]]
+    cells: set[tuple[int, int]]
+    weight: float
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG)
+
+
+def _footprints(mentions: list[Mention], cands: list[tuple[Candidate, ...]]) -> list[Footprint]:
+    """Spatial footprints of the report's distinct names (countries and continents left out)."""
+    out: dict[str, Footprint] = {}
+    for mention, found in zip(mentions, cands):
+        key = fold(mention.text)
+        local = [c.entry for c in found if c.entry.kind in ("place", "admin2", "admin1")]
+        if key in out or not local:
+            continue
+        out[key] = Footprint(key, {(e.country_code, e.admin1_code) for e in local if e.admin1_code},
+                             {_cell(e.lat, e.lon) for e in local}, 1.0 / math.sqrt(len(local)))
+    return list(out.values())
+
+
+def _support(entry, key: str, footprints: list[Footprint]) -> float:
+    """How many other names could lie in the same division or next to this candidate (weighted).
+
+    This is the joint 'spatial minimality' evidence: Gainesville, Georgia is supported by
+    'Hall County' because one Hall County is in Georgia, whichever one the first pass chose.
+    """
+    division = (entry.country_code, entry.admin1_code)
+    ci, cj = _cell(entry.lat, entry.lon)
+    near = {(ci + di, cj + dj) for di in (-1, 0, 1) for dj in (-1, 0, 1)}
+    total = 0.0
+    for fp in footprints:
+        if fp.key == key:
+            continue
+        if (entry.admin1_code and division in fp.divisions) or near & fp.cells:
+            total += fp.weight
+    return total
+
+
+@dataclass
 class Resolution:
     """The chosen candidate (or None) for one mention, with a readable reason."""
 
@@ -76,6 +124,8 @@ class Context:
     admin1s: list[tuple[int, tuple[str, str]]] = field(default_factory=list)  # (mention index, division)
     dateline_country: str = ""
     points: list[tuple[int, float, float]] = field(default_factory=list)  # (mention index, lat, lon)
+    #: Per distinct name: where its candidates could be (divisions, grid cells) and a weight.
+    footprints: list["Footprint"] = field(default_factory=list)
 
     def country_share(self, cc: str) -> float:
         total = sum(self.countries.values())
@@ -102,6 +152,7 @@ class Resolver:
         cues = [self._cue(text, m, i in prefer_division) for i, m in enumerate(mentions)]
         qualifiers = [self._qualifier(text, m, mentions) for m in mentions]
         ctx = self._context(recognition, cands)
+        ctx.footprints = _footprints(mentions, cands)
         first = [self._choose(m, c, ctx, cue, q) for m, c, cue, q in zip(mentions, cands, cues, qualifiers)]
         # Second pass: coherence with the other places chosen in the first.
         for i, res in enumerate(first):
@@ -196,6 +247,8 @@ class Resolver:
                            if i != index), default=None)
             if nearest is not None:
                 score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
+        if entry.kind in ("place", "admin2", "admin1"):
+            score += W_SUPPORT * min(MAX_SUPPORT, _support(entry, fold(mention.text), ctx.footprints))
         return score
 
     def _choose(self, mention: Mention, found: tuple[Candidate, ...], ctx: Context, cue: str,
