@@ -117,7 +117,8 @@ def ensure_gazetteer_built(settings: Settings) -> None:
 
 
 def _is_english(report: Report) -> bool:
-    return (report.language or "en").lower().split("-")[0] in {"en", "eng", "english"}
+    """English, or too short to tell ("und"): those go through the English extractor."""
+    return (report.language or "en").lower().replace("_", "-").split("-")[0] in {"en", "eng", "english", "und"}
 
 
 class Progress:

@@ -16,6 +16,7 @@ from pathlib import Path
 from dateutil import parser as dateparser
 
 from .frontmatter import FrontMatterError, split_front_matter
+from .language import guess_language
 from .report import Report
 from .settings import Settings, load_settings
 
@@ -164,7 +165,7 @@ def report_from_meta(meta: dict, text: str, *, source: str, path: str = "", raw:
         url=field("url", "link", "source_url"),
         published=normalise_date(field("published", "date", "published_at", "pubdate"), source),
         publisher=field("publisher", "source", "site_name", "sitename"),
-        language=field("language", "lang") or "en",
+        language=field("language", "lang", "inlanguage") or guess_language(text),
         path=path or source,
         fetched_at=now_iso(),
         raw=raw or text,

@@ -18,11 +18,11 @@ def write(path: Path, content, mode="w"):
 
 def test_markdown_with_front_matter(tmp_path):
     f = write(tmp_path / "a.md", "---\ntitle: T\nurl: https://example.org/a\npublished: April 3, 2023\n"
-                                 "publisher: Example News\n---\nATMEH, Syria — A raid.\n")
+                                 "publisher: Example News\n---\nATMEH, Syria — A raid was carried out by the coalition in the night.\n")
     (report,) = read_file(f)
     assert (report.title, report.url, report.published, report.publisher) == \
         ("T", "https://example.org/a", "2023-04-03", "Example News")
-    assert report.text == "ATMEH, Syria — A raid.\n"
+    assert report.text == "ATMEH, Syria — A raid was carried out by the coalition in the night.\n"
     assert report.language == "en"
     # the id is stable across reads and derived from the URL
     assert read_file(f)[0].report_id == report.report_id
