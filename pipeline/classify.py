@@ -95,6 +95,8 @@ class TypeClassifier:
         self.generic_default = self.subtypes[data["generic_default"]]
         self.generic_civilian_target = self.subtypes[data["generic_civilian_target"]]
         self.min_score = float(data.get("min_score", 3))
+        self.later_sentence_weight = float(data.get("later_sentence_weight", 1.0))
+        self.subordinate_weight = float(data.get("subordinate_weight", 1.0))
         self.by_case_label = {s.case_label: s for s in self.subtypes.values() if s.case_label}
         self.by_sub_event_type = {s.sub_event_type: s for s in self.subtypes.values() if s.sub_event_type}
 
@@ -175,6 +177,17 @@ class TypeClassifier:
         voters: dict[str, list[CueMatch]] = {}
         voter_weights: dict[str, list[float]] = {}
         agent_groups: dict[int, set[str]] = {}
+        # The first sentence of a text says what happened; later ones add context and history.
+        first_end = next(iter(doc.sents)).end if isinstance(span, Doc) else span.end
+
+        def position_weight(i: int) -> float:
+            w = 1.0 if i < first_end else self.later_sentence_weight
+            tok = doc[i]
+            for anc in [tok, *list(tok.ancestors)[:4]]:  # background clauses: "where fighting has ..."
+                if anc.dep_ in {"relcl", "appos"}:
+                    return w * self.subordinate_weight
+            return w
+
         counted: set[tuple[str, str]] = set()  # each phrase counts once per sub-type
         if "civilian" in groups:
             violence_to = self.violence_routes.get("civilian", "attack")
@@ -194,7 +207,7 @@ class TypeClassifier:
                 if m.phrase in st.instruments and "violent_acts" not in groups:
                     continue
                 counted.add((key, m.phrase))
-                w = weight
+                w = weight * position_weight(m.start)
                 if st.agent:
                     if m.start not in agent_groups:
                         agent_tok = self._agent_tokens(doc[m.start])
@@ -202,12 +215,10 @@ class TypeClassifier:
                                                  if any(gm.start in agent_tok for gm in ms)}
                     found = agent_groups[m.start]
                     other = "nonstate" if st.agent == "state" else "state"
-                    if st.agent in found and other not in found:
-                        w = weight
-                    elif other in found and st.agent not in found:
-                        w = weight * 0.25
-                    else:
-                        w = weight * 0.5
+                    if other in found and st.agent not in found:
+                        w *= 0.25
+                    elif not (st.agent in found and other not in found):
+                        w *= 0.5
                 scores[key] = scores.get(key, 0.0) + w
                 voters.setdefault(key, []).append(m)
                 voter_weights.setdefault(key, []).append(w)

@@ -103,21 +103,38 @@ def read_file(path: str | Path, settings: Settings | None = None) -> list[Report
     source = str(path)
     if not path.exists():
         raise IngestError(source, "no such file or folder")
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        raise IngestError(source, f"unsupported file type {suffix or '(none)'}; "
+    if path.suffix.lower() not in SUPPORTED:
+        raise IngestError(source, f"unsupported file type {path.suffix.lower() or '(none)'}; "
                                   f"expected one of {', '.join(sorted(SUPPORTED))}")
     size = path.stat().st_size
     if size > settings.max_file_bytes:
         raise IngestError(source, f"file is {size:,} bytes, over the limit of "
                                   f"{settings.max_file_bytes:,} (setting OPSMAP_MAX_FILE_BYTES)")
-    content = decode(path.read_bytes(), source)
+    return read_bytes(path.name, path.read_bytes(), settings, source=source, path=path)
+
+
+def read_bytes(name: str, data: bytes, settings: Settings | None = None, *, source: str = "",
+               path: Path | None = None, meta: dict | None = None) -> list[Report]:
+    """The reports in a file's content (for example an upload); ``name`` gives the type by suffix.
+
+    ``meta`` (title, url, published, publisher, ...) fills what the content itself does not say.
+    """
+    settings = settings or load_settings()
+    source = source or name
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise IngestError(source, f"unsupported file type {suffix or '(none)'}; "
+                                  f"expected one of {', '.join(sorted(SUPPORTED))}")
+    if len(data) > settings.max_file_bytes:
+        raise IngestError(source, f"file is {len(data):,} bytes, over the limit of "
+                                  f"{settings.max_file_bytes:,} (setting OPSMAP_MAX_FILE_BYTES)")
+    content = decode(data, source)
     if suffix in TEXT_SUFFIXES:
-        reports = [_text_report(path, content, source)]
+        reports = [_text_report(path or Path(name), content, source, meta or {})]
     elif suffix in HTML_SUFFIXES:
-        reports = [html_report(content, source=source, path=source)]
+        reports = [html_report(content, source=source, path=str(path or name), meta=meta)]
     else:
-        reports = _record_reports(path, content, source)
+        reports = _record_reports(content, source, suffix, meta or {})
     for report in reports:
         check_report(report, settings, source)
     return reports
@@ -131,13 +148,14 @@ def check_report(report: Report, settings: Settings, source: str) -> None:
                                   f"of {settings.max_report_chars:,} (setting OPSMAP_MAX_REPORT_CHARS)")
 
 
-def _text_report(path: Path, content: str, source: str) -> Report:
+def _text_report(path: Path, content: str, source: str, given: dict) -> Report:
     try:
         meta, body = split_front_matter(content)
     except FrontMatterError as exc:
         raise IngestError(source, str(exc)) from None
+    meta = {**{k: v for k, v in given.items() if v}, **meta}
     sidecar = path.with_suffix(".json")
-    if sidecar.exists() and sidecar != path:
+    if path.is_absolute() and sidecar.exists() and sidecar != path:
         try:
             side = json.loads(decode(sidecar.read_bytes(), str(sidecar)))
         except json.JSONDecodeError as exc:
@@ -188,9 +206,9 @@ def html_report(html: str, *, source: str, path: str = "", url: str = "", meta: 
     return report_from_meta(info, text, source=source, path=path or url or source, raw=html)
 
 
-def _record_reports(path: Path, content: str, source: str) -> list[Report]:
+def _record_reports(content: str, source: str, suffix: str, given: dict) -> list[Report]:
     records: list[tuple[str, object]] = []
-    if path.suffix.lower() == ".jsonl":
+    if suffix == ".jsonl":
         for number, line in enumerate(content.splitlines(), 1):
             if line.strip():
                 try:
@@ -209,7 +227,7 @@ def _record_reports(path: Path, content: str, source: str) -> list[Report]:
     for where, record in records:
         if not isinstance(record, dict):
             raise IngestError(where, "a record must be a JSON object")
-        meta = {str(k).lower(): v for k, v in record.items()}
+        meta = {**{k: v for k, v in given.items() if v}, **{str(k).lower(): v for k, v in record.items()}}
         text = next((meta[f] for f in _TEXT_FIELDS if isinstance(meta.get(f), str) and meta[f].strip()), None)
         if text is None:
             raise IngestError(where, f"record has no text field ({', '.join(_TEXT_FIELDS)})")
