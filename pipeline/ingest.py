@@ -130,7 +130,7 @@ def read_bytes(name: str, data: bytes, settings: Settings | None = None, *, sour
                                   f"{settings.max_file_bytes:,} (setting OPSMAP_MAX_FILE_BYTES)")
     content = decode(data, source)
     if suffix in TEXT_SUFFIXES:
-        reports = [_text_report(path or Path(name), content, source, meta or {})]
+        reports = [_text_report(path, content, source, meta or {})]
     elif suffix in HTML_SUFFIXES:
         reports = [html_report(content, source=source, path=str(path or name), meta=meta)]
     else:
@@ -148,14 +148,15 @@ def check_report(report: Report, settings: Settings, source: str) -> None:
                                   f"of {settings.max_report_chars:,} (setting OPSMAP_MAX_REPORT_CHARS)")
 
 
-def _text_report(path: Path, content: str, source: str, given: dict) -> Report:
+def _text_report(path: Path | None, content: str, source: str, given: dict) -> Report:
+    """A Markdown/text report; a file on disk may have a JSON sidecar with its metadata."""
     try:
         meta, body = split_front_matter(content)
     except FrontMatterError as exc:
         raise IngestError(source, str(exc)) from None
     meta = {**{k: v for k, v in given.items() if v}, **meta}
-    sidecar = path.with_suffix(".json")
-    if path.is_absolute() and sidecar.exists() and sidecar != path:
+    sidecar = path.with_suffix(".json") if path is not None else None
+    if sidecar is not None and sidecar.exists() and sidecar != path:
         try:
             side = json.loads(decode(sidecar.read_bytes(), str(sidecar)))
         except json.JSONDecodeError as exc:
@@ -163,7 +164,7 @@ def _text_report(path: Path, content: str, source: str, given: dict) -> Report:
         if not isinstance(side, dict):
             raise IngestError(str(sidecar), "sidecar must be a JSON object")
         meta = {**{str(k).lower(): v for k, v in side.items()}, **meta}
-    return report_from_meta(meta, body, source=source, path=str(path), raw=content)
+    return report_from_meta(meta, body, source=source, path=str(path) if path else source, raw=content)
 
 
 def report_from_meta(meta: dict, text: str, *, source: str, path: str = "", raw: str = "") -> Report:

@@ -90,3 +90,17 @@ def test_size_limit_is_a_setting(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(IngestError, match="no such file"):
         read_file(tmp_path / "nope.md")
+
+
+def test_uploaded_bytes_with_form_metadata():
+    from pipeline.ingest import read_bytes
+
+    (report,) = read_bytes("pasted.txt", "MOSUL, Iraq — Iraqi forces arrested three suspects on Sunday.".encode(),
+                           meta={"url": "https://x.example/m", "publisher": "Form", "published": "2024-02-04"})
+    assert (report.url, report.publisher, report.published) == ("https://x.example/m", "Form", "2024-02-04")
+    # front matter in the upload wins over the form
+    (report,) = read_bytes("a.md", b"---\npublisher: Inside\n---\nText of the report here.",
+                           meta={"publisher": "Form"})
+    assert report.publisher == "Inside"
+    with pytest.raises(IngestError, match="upload.exe: unsupported file type"):
+        read_bytes("upload.exe", b"MZ")
