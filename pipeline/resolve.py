@@ -39,7 +39,8 @@ MAX_SUPPORT = 3.0
 CELL_DEG = 1.0
 #: A division loses this much against a same-named town in its country unless a cue says division.
 SAME_NAME_DIVISION_PENALTY = 0.6
-SAME_NAME_TOWN_SHARE = 0.05
+SAME_NAME_TOWN_SHARE = 0.25
+COUNTRY_NAME_PENALTY = 0.8
 
 
 @lru_cache(maxsize=1)
@@ -224,8 +225,11 @@ class Resolver:
             # of the same-named division.
             floor = max(1000, SAME_NAME_TOWN_SHARE * entry.population)
             if any(c.entry.kind == "place" and c.entry.country_code == entry.country_code
-                   and c.entry.population >= floor for c in found):
+                   and (c.entry.population >= floor or c.entry.feature_code == "PPLC") for c in found):
                 score -= SAME_NAME_DIVISION_PENALTY
+        if entry.kind != "country" and qualifier is None and any(
+                c.entry.kind == "country" and c.match_score >= 0.95 for c in found):
+            score -= COUNTRY_NAME_PENALTY  # "Russia" is the country unless qualified ("Russia, Ohio")
         if cue == "division":
             score += W_ADMIN_CUE if entry.kind in ("admin1", "admin2") else -0.3 if entry.kind == "place" else 0
         elif cue == "place":

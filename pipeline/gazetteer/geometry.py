@@ -51,7 +51,7 @@ class Extent:
 def extent_of(points: Sequence[tuple[float, float]], cell_deg: float | None = None) -> Extent:
     """Point and extent of the main connected body of ``points`` (lat, lon).
 
-    The cell size adapts to the spread (about 12 cells across) unless given, so that a coastal
+    The cell size adapts to the spread (about 4 cells across) unless given, so that a coastal
     strip of dense towns does not outweigh a sparsely settled interior.
 
     Points are binned into grid cells; the largest 8-connected group of occupied cells is the
@@ -68,7 +68,7 @@ def extent_of(points: Sequence[tuple[float, float]], cell_deg: float | None = No
         lons = sorted(p[1] for p in points)
         k = max(0, int(len(points) * 0.02))
         span = max(lats[-1 - k] - lats[k], lons[-1 - k] - lons[k])
-        cell_deg = min(2.0, max(0.05, span / 12))
+        cell_deg = min(4.0, max(0.05, span / 4))
     cells: dict[tuple[int, int], int] = defaultdict(int)
     for lat, lon in points:
         cells[(math.floor(lat / cell_deg), math.floor(lon / cell_deg))] += 1

@@ -24,6 +24,9 @@ MAX_CANDIDATES = 60
 FUZZY_CUTOFF = 88.0
 FUZZY_MIN_POPULATION = 15000
 FUZZY_MIN_LENGTH = 5
+#: Alternate names of smaller features count less when another feature bears the name itself.
+ALT_STRONG_POPULATION = 100_000
+ALT_WEAK_SCORE = 0.8
 #: A transliteration variant must also look similar; short skeletons need more (len -> min ratio).
 _VARIANT_MIN_SIMILARITY = {2: 85, 3: 70, 4: 62}
 
@@ -63,9 +66,14 @@ class NameMatcher:
             f"SELECT n.name, n.kind, {_ENTRY_SQL} FROM names n JOIN places p USING (geonameid) "
             "WHERE n.key = ?", (key,)).fetchall()
         best: dict[int, Candidate] = {}
+        # When some feature bears the name itself, another's alternate (often historic) name
+        # is weaker evidence: "Washington" is not first of all an old name of Piqua, Ohio.
+        has_name = any(kind == "name" for _m, kind, *_r in rows)
         for matched, kind, *entry_row in rows:
             entry = entry_from_row(tuple(entry_row))
             cand = _exact_candidate(entry, matched, kind)
+            if has_name and kind == "alt" and entry.population < ALT_STRONG_POPULATION:
+                cand = Candidate(cand.entry, cand.matched_name, cand.how, ALT_WEAK_SCORE)
             old = best.get(entry.geonameid)
             if old is None or old.match_score < cand.match_score:
                 best[entry.geonameid] = cand
@@ -129,7 +137,7 @@ def _exact_candidate(entry: Entry, matched: str, kind: str) -> Candidate:
     if kind == "alt":
         return Candidate(entry, matched, f"alternate name of {entry.name}", 0.95)
     if kind == "short":
-        return Candidate(entry, matched, f"short form of {entry.name}", 0.95)
+        return Candidate(entry, matched, f"short form of {entry.name}", 0.9)
     return Candidate(entry, matched, _variant_phrase(entry, matched), 0.9)
 
 
