@@ -1,0 +1,68 @@
+"""Sub-event typing: one clear example per family, precedence rules, and the typology file."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.classify import TypeClassifier, default_classifier
+from pipeline.nlp import get_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return get_nlp()
+
+
+@pytest.mark.parametrize("text, sub_event_type", [
+    ("Turkish warplanes bombed positions of the SDF near Kobani, killing three fighters.", "Air/drone strike"),
+    ("A US drone strike killed two Islamic State fighters near Deir ez-Zor.", "Air/drone strike"),
+    ("Regime artillery shelled the town of Ariha overnight.", "Shelling/artillery/missile attack"),
+    ("A roadside bomb exploded under an army patrol vehicle near Kirkuk.", "Remote explosive/landmine/IED"),
+    ("A suicide bomber blew himself up at a checkpoint in Mogadishu.", "Suicide bomb"),
+    ("Militants threw a hand grenade at a police station.", "Grenade"),
+    ("Taliban fighters clashed with Afghan soldiers in Kunduz for several hours.", "Armed clash"),
+    ("Government troops recaptured the town of Palmyra from Islamic State militants.", "Government regains territory"),
+    ("Al-Shabaab militants seized control of the town of Bulo Burde after government troops left.",
+     "Non-state actor overtakes territory"),
+    ("Gunmen abducted eight villagers from their homes on Tuesday night.", "Abduction/forced disappearance"),
+    ("Gunmen opened fire on worshippers leaving a mosque, killing five civilians.", "Attack"),
+    ("Thousands of people staged a peaceful protest in the capital against rising prices.", "Peaceful protest"),
+    ("Police fired tear gas to disperse protesters who had gathered outside parliament.", "Protest with intervention"),
+    ("Protesters threw stones and petrol bombs at police and set fire to cars.", "Violent demonstration"),
+    ("Security forces opened fire on protesters with live ammunition, killing four demonstrators.",
+     "Excessive force against protesters"),
+    ("An angry mob lynched a man accused of stealing a motorcycle.", "Mob violence"),
+    ("Police arrested twelve suspected militants in a dawn raid on Sunday.", "Arrests"),
+    ("The warring parties signed a ceasefire agreement on Friday.", "Agreement"),
+    ("Security forces found a weapons cache and defused two bombs near the border.", "Disrupted weapons use"),
+    ("Russian forces set up a new military base in the village of Kalta.", "Headquarters or base established"),
+    ("Dozens of shops were looted and torched by a crowd.", "Looting/property destruction"),
+])
+def test_types(nlp, text, sub_event_type):
+    result = default_classifier().classify(nlp(text))
+    assert result.is_operation, result.reason
+    assert result.subtype.sub_event_type == sub_event_type, result.reason
+
+
+@pytest.mark.parametrize("text", [
+    "A magnitude 6.1 earthquake struck the province, killing 12 people.",
+    "A fire broke out at a textile factory after a short circuit.",
+    "The foreign minister met his counterpart for talks on trade.",
+    "Police seized 200 kilograms of cocaine from drug traffickers.",
+])
+def test_not_operations(nlp, text):
+    result = default_classifier().classify(nlp(text))
+    assert not result.is_operation, result.reason
+
+
+def test_every_sub_type_has_acled_and_plover_columns():
+    clf = TypeClassifier()
+    operations = [s for s in clf.subtypes.values() if s.operation]
+    assert len(operations) == 25
+    assert {s.disorder_type for s in operations} == {"Political violence", "Demonstrations", "Strategic developments"}
+    assert len({s.event_type for s in operations}) == 6
+    assert all(s.plover_category and s.case_label for s in operations)
+
+
+def test_reason_names_the_cues(nlp):
+    result = default_classifier().classify(nlp("Israeli jets carried out airstrikes on Hezbollah positions."))
+    assert "airstrike" in result.reason

@@ -1,0 +1,134 @@
+"""Detection, merging, place linking and the JSONL interface on texts written for these tests."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from pipeline.extract import extract_events, extract_jsonl
+from pipeline.nlp import get_nlp
+from pipeline.place import Place
+from pipeline.report import Report
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return get_nlp()
+
+
+def run(nlp, text, published="2024-05-10", places=None):
+    report = Report(text=text, published=published, url="https://example.org/a", publisher="Example")
+    return extract_events(nlp(text), report, places or [])
+
+
+def place(text, full, name, lat, lon, precision=1, kind="place", dateline=False, cc="SY"):
+    start = full.index(text)
+    return Place(text=text, start=start, end=start + len(text), resolved=True, name=name, latitude=lat,
+                 longitude=lon, country_code=cc, country="Syria", admin1="Idlib", precision=precision,
+                 kind=kind, reason="test", is_dateline=dateline)
+
+
+@pytest.mark.parametrize("text", [
+    "The coalition has been conducting raids against the group for several years.",
+    "Officials said forces will strike the group's hideouts if it attacks again.",
+    "The army did not shell the village, the ministry said.",
+    "No civilians were killed in the operation.",
+    "The group has been responsible for numerous bombings across the region.",
+    "The militants plan to attack the base next month.",
+    "US troops are stationed at the base near the border.",
+])
+def test_not_events(nlp, text):
+    assert run(nlp, text) == []
+
+
+def test_one_event_with_everything(nlp):
+    text = "Turkish drones struck a car near Qamishli on Tuesday, killing two SDF fighters, a monitor said."
+    (e,) = run(nlp, text, published="2024-05-10")
+    assert e.sub_event_type == "Air/drone strike" and e.event_type == "Explosions/Remote violence"
+    assert e.actor1 == "Military Forces of Turkey" and e.actor2 == "Syrian Democratic Forces"
+    assert e.event_date == "2024-05-07" and e.fatalities == 2 and e.fatalities_known
+    assert e.plover_category == "ASSAULT"
+    assert e.notes == text and e.sentence_start == 0
+    assert e.event_id.endswith("-0")
+
+
+def test_unknown_fatalities_are_not_zero(nlp):
+    (e,) = run(nlp, "US aircraft struck a weapons depot near Albu Kamal on Friday.")
+    assert e.fatalities == 0 and not e.fatalities_known
+
+
+def test_two_operations_two_rows(nlp):
+    text = ("Israeli jets bombed a Hezbollah depot near Damascus on Monday, killing three fighters. "
+            "On Wednesday, Turkish drones struck an SDF vehicle near Kobani, killing two.")
+    events = run(nlp, text)
+    assert len(events) == 2
+    assert {e.actor1 for e in events} == {"Military Forces of Israel", "Military Forces of Turkey"}
+    assert len({e.event_id for e in events}) == 2
+
+
+def test_restatements_merge(nlp):
+    text = ("US forces kill ISIS commander in Syria\n\n"
+            "US special operations forces killed an Islamic State commander in a raid in Atmeh on Thursday. "
+            "The raid was carried out by helicopter-borne troops. "
+            "The commander killed in the operation had planned attacks in Europe.")
+    events = run(nlp, text, published="2022-02-04")
+    assert len(events) == 1
+    e = events[0]
+    assert e.event_date == "2022-02-03" and e.actor1 == "US-led Coalition" and e.actor2 == "Islamic State"
+    assert e.fatalities == 1
+
+
+def test_summary_is_flagged(nlp):
+    (e,) = run(nlp, "CENTCOM said its forces conducted 37 operations against ISIS in March, killing 9 fighters.")
+    assert e.is_summary
+
+
+def test_passive_and_unidentified_actor(nlp):
+    (e,) = run(nlp, "A police officer was shot dead by unidentified gunmen in Daraa on Sunday.")
+    assert e.actor1 == "Unidentified Armed Group"
+    assert e.fatalities == 1
+
+
+def test_place_in_the_clause_beats_the_dateline(nlp):
+    text = "ALEPPO, Syria — A drone strike hit a car in Atmeh on Monday, killing a commander."
+    places = [place("ALEPPO", text, "Aleppo", 36.2, 37.16, dateline=True),
+              place("Syria", text, "Syria", 35.0, 38.0, precision=3, kind="country"),
+              place("Atmeh", text, "Atmeh", 36.31, 36.64)]
+    (e,) = run(nlp, text, places=places)
+    assert e.location == "Atmeh" and e.geo_precision == 1
+    assert "clause" in e.geo_reason
+    assert e.evidence["place"] == [[text.index("Atmeh"), text.index("Atmeh") + 5, "Atmeh"]]
+
+
+def test_dateline_only_when_nothing_else(nlp):
+    text = "ALEPPO, Syria — Gunmen killed two soldiers at a checkpoint on Monday."
+    places = [place("ALEPPO", text, "Aleppo", 36.2, 37.16, dateline=True)]
+    (e,) = run(nlp, text, places=places)
+    assert e.location == "Aleppo" and "dateline" in e.geo_reason
+
+
+def test_not_eventable_places_are_skipped(nlp):
+    text = "Gunmen killed two soldiers in the Middle East on Monday."
+    mideast = place("Middle East", text, "Middle East", 29.0, 41.0, precision=3, kind="region")
+    mideast.eventable = False
+    (e,) = run(nlp, text, places=[mideast])
+    assert e.latitude is None
+
+
+def test_jsonl_interface(tmp_path, gazetteer_path):
+    from pipeline.settings import load_settings
+
+    settings = load_settings(data_dir=tmp_path, gazetteer_path=gazetteer_path)
+    lines = [{"id": "a", "text": "Russian jets bombed Ariha on Monday, killing four civilians.",
+              "published": "2023-06-27", "url": "https://example.org/x"},
+             {"id": "b", "text": "The ministry said talks would continue next week."}]
+    out = io.StringIO()
+    extract_jsonl(io.StringIO("\n".join(json.dumps(x) for x in lines)), out, settings)
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    (e,) = rows[0]["events"]
+    assert e["sub_event_type"] == "Air/drone strike" and e["event_date"] == "2023-06-26"
+    assert e["source_url"] == "https://example.org/x" and e["fatalities"] == 4
+    assert e["civilian_targeting"] == "Civilian targeting"
+    assert rows[1]["events"] == []
