@@ -18,7 +18,8 @@ from streamlit_folium import st_folium
 if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import assets, filters as flt, mapview  # noqa: E402
+from dashboard import assets, filters as flt, mapview, timeline  # noqa: E402
+from dashboard.addreport import render_add_report  # noqa: E402
 from dashboard.panel import render_event_panel  # noqa: E402
 from pipeline import export as exporter  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
@@ -28,6 +29,11 @@ GEONAMES_CREDIT = ("Place data: [GeoNames](https://www.geonames.org/), licensed 
                    "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/).")
 OSM_CREDIT = "Map tiles © [OpenStreetMap](https://www.openstreetmap.org/copyright) contributors."
 MAP_HEIGHT = 560
+#: st.dataframe ships every row to the browser; beyond this the table shows the first rows only.
+TABLE_ROW_LIMIT = 10_000
+TABLE_COLUMNS = ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
+                 "geo_precision", "fatalities", "source", "notes", "event_id"]
+FOCUS_ZOOM = 11
 
 #: session_state key of each filter widget
 WIDGET_KEYS = {
@@ -144,6 +150,46 @@ def sync_url(current: flt.Filters) -> None:
         st.query_params.from_dict(wanted)
 
 
+def on_timeline_select(frame: pd.DataFrame) -> None:
+    """A brushed period on the timeline becomes the date filter."""
+    period = timeline.selected_period(st.session_state.get("timeline"))
+    bounds = flt.date_bounds(frame)
+    if period and bounds:
+        start = min(max(period[0], bounds[0]), bounds[1])
+        end = max(min(period[1], bounds[1]), start)
+        st.session_state[WIDGET_KEYS["dates"]] = (start, end)
+
+
+def on_table_select(table: pd.DataFrame) -> None:
+    """A row picked in the table opens its event panel and centres the map on it."""
+    rows = st.session_state.get("table", {}).get("selection", {}).get("rows", [])
+    if not rows or rows[0] >= len(table):
+        return
+    event = table.iloc[rows[0]]
+    st.session_state["selected_event"] = str(event["event_id"])
+    if pd.notna(event["latitude"]) and pd.notna(event["longitude"]):
+        st.session_state["map_focus"] = (float(event["latitude"]), float(event["longitude"]))
+
+
+def render_table(shown: pd.DataFrame) -> None:
+    table = shown.head(TABLE_ROW_LIMIT).reset_index(drop=True)
+    if len(shown) > TABLE_ROW_LIMIT:
+        st.caption(f"The first {TABLE_ROW_LIMIT:,} of {len(shown):,} events; export the view for all of them.")
+    st.dataframe(table[TABLE_COLUMNS + ["latitude", "longitude"]], key="table", hide_index=True,
+                 on_select=lambda: on_table_select(table), selection_mode="single-row",
+                 column_order=TABLE_COLUMNS, use_container_width=True)
+
+
+def render_exports(shown: pd.DataFrame) -> None:
+    st.caption(f"Download the {len(shown):,} events of the current view.")
+    columns = st.columns(3)
+    for column, (fmt, label) in zip(columns, (("csv", "CSV (ACLED columns first)"),
+                                             ("geojson", "GeoJSON (RFC 7946)"), ("kml", "KML (Google Earth)"))):
+        column.download_button(label, data=lambda fmt=fmt: export_bytes(shown, fmt),
+                               file_name=f"opsmap-events.{fmt}", mime=exporter.MEDIA_TYPES[fmt],
+                               key=f"export_{fmt}", on_click="ignore")
+
+
 def footer(tiles: str) -> None:
     credits = [GEONAMES_CREDIT]
     if tiles.strip().lower() == "openstreetmap":
@@ -172,31 +218,41 @@ def main() -> None:
         frame = load_events(str(db_path), version)
     except StoreError as exc:
         st.info(f"No event store to show: {exc}. Build one with `opsmap build` "
-                f"(or point OPSMAP_DB at an existing store).")
+                f"(or point OPSMAP_DB at an existing store), or add a report below.")
+        with st.expander("Add a report"):
+            render_add_report(settings)
         footer(settings.tiles)
         return
     if frame.empty:
         st.info(f"The event store at `{db_path}` holds no events yet. Run `opsmap build` to read the "
-                "reports in data/reports/ and extract their events.")
+                "reports in data/reports/ and extract their events, or add a report below.")
+        with st.expander("Add a report"):
+            render_add_report(settings)
         footer(settings.tiles)
         return
 
     init_filters_from_url(frame)
     current = sidebar_filters(frame)
     sync_url(current)
+    if st.session_state.get("_last_filters") != current:  # a new view fits its events again
+        st.session_state["_last_filters"] = current
+        st.session_state.pop("map_focus", None)
     texts = load_report_texts(str(db_path), version) if current.text.strip() else {}
     shown = flt.apply_filters(frame, current, texts)
     drawn = len(mapview.drawable(shown))
     not_drawn = len(shown) - drawn
-    st.markdown(f"<span data-testid='opsmap-count'>**{len(shown):,}** of {len(frame):,} events shown</span>"
+    runs = st.session_state["_runs"] = st.session_state.get("_runs", 0) + 1  # lets tests see a rerun end
+    st.markdown(f"<span data-testid='opsmap-count' data-run='{runs}'>**{len(shown):,}** of {len(frame):,} events shown</span>"
                 + (f" ({not_drawn:,} without a single point — aggregates or unplaced — are in the table only)"
                    if not_drawn else ""), unsafe_allow_html=True)
 
     map_column, panel_column = st.columns([3, 2], gap="medium")
+    focus = st.session_state.get("map_focus")
     with map_column:
         fmap = mapview.build_map(shown, settings.tiles, settings.tiles_attribution)
         result = st_folium(fmap, key="events_map", height=MAP_HEIGHT, use_container_width=True,
-                           returned_objects=["last_object_clicked_tooltip"])
+                           returned_objects=["last_object_clicked_tooltip"],
+                           center=focus, zoom=FOCUS_ZOOM if focus else None)
     clicked = selected_from_map(result)
     if clicked:
         st.session_state["selected_event"] = clicked
@@ -209,6 +265,17 @@ def main() -> None:
             store = open_store(str(db_path), version)
             render_event_panel(match.iloc[0], store.event_sources(str(selected)), store.report)
 
+    timeline_tab, table_tab, export_tab, add_tab = st.tabs(["Timeline", "Table", "Export", "Add a report"])
+    with timeline_tab:
+        st.caption("Drag across the chart to set the date filter to that period.")
+        st.altair_chart(timeline.timeline_chart(shown), key="timeline", on_select=lambda: on_timeline_select(frame),
+                        selection_mode=timeline.SELECTION_NAME, use_container_width=True)
+    with table_tab:
+        render_table(shown)
+    with export_tab:
+        render_exports(shown)
+    with add_tab:
+        render_add_report(settings)
     footer(settings.tiles)
 
 

@@ -167,3 +167,16 @@ def shown_count(page) -> int:
     """The "N of M events shown" figure."""
     text = page.locator("[data-testid='opsmap-count']").first.inner_text()
     return int(text.split(" of ")[0].replace(",", "").replace("*", "").strip())
+
+
+def run_number(page) -> str:
+    """The app's run counter for this session (changes on every completed rerun)."""
+    return page.locator("[data-testid='opsmap-count']").first.get_attribute("data-run") or ""
+
+
+def wait_for_rerun(page, before: str, timeout: float = 30_000) -> None:
+    """Wait until a rerun that started after ``before = run_number(page)`` has finished."""
+    page.wait_for_function(
+        "before => { const el = document.querySelector(\"[data-testid='opsmap-count']\");"
+        " return el && el.getAttribute('data-run') !== before; }", arg=before, timeout=timeout)
+    wait_for_app(page, timeout)

@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import (chromium_available, launch_chromium, open_page, serve_dashboard, shown_count,
-                     wait_for_app, wait_for_markers)
+from browser import (chromium_available, launch_chromium, open_page, run_number, serve_dashboard,
+                     shown_count, wait_for_app, wait_for_markers, wait_for_rerun)
 from pipeline.event import Event
 from pipeline.report import Report
 from pipeline.store import Store
@@ -108,10 +108,11 @@ def click_event(page, event_id: str):
 def pick_option(page, label: str, option: str) -> None:
     """Choose ``option`` in the sidebar multiselect labelled ``label``."""
     box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text=label)
+    before = run_number(page)
     box.locator("input").click()
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
-    wait_for_app(page)
+    wait_for_rerun(page, before)
 
 
 def no_javascript_links(page, frame) -> None:
@@ -178,3 +179,83 @@ def test_hostile_report_content_never_runs(page) -> None:
     assert page.evaluate("() => window.__xss") is None
     assert frame.evaluate("() => window.__xss") is None
     no_javascript_links(page, frame)
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    wait_for_app(page)
+
+
+def download(page, label: str) -> bytes:
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name=label).click()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_exports_hold_exactly_the_filtered_rows(page) -> None:
+    pick_option(page, "Actor", "Islamic State")
+    assert shown_count(page) == 2
+    open_tab(page, "Export")
+    wanted = {"ev-holeb", "ev-mosul"}
+
+    rows = list(csv.DictReader(io.StringIO(download(page, "CSV (ACLED columns first)").decode("utf-8"))))
+    assert {r["event_id"] for r in rows} == wanted and len(rows) == 2
+    assert list(rows[0])[:3] == ["event_id", "event_date", "year"]
+
+    collection = json.loads(download(page, "GeoJSON (RFC 7946)"))
+    assert {f["properties"]["event_id"] for f in collection["features"]} == wanted
+    holeb = next(f for f in collection["features"] if f["id"] == "ev-holeb")
+    assert holeb["geometry"]["coordinates"] == [37.16, 36.2]  # longitude first
+
+    kml = ET.fromstring(download(page, "KML (Google Earth)"))
+    ns = "{http://www.opengis.net/kml/2.2}"
+    placemarks = kml.findall(f"{ns}Document/{ns}Placemark")
+    assert {p.get("id") for p in placemarks} == {f"event-{e}" for e in wanted}
+    assert all(p.findtext(f"{ns}TimeStamp/{ns}when") for p in placemarks)
+
+
+def test_table_row_opens_the_panel(page) -> None:
+    open_tab(page, "Table")
+    grid = page.locator("[data-testid='stDataFrame']")
+    grid.wait_for()
+    box = grid.bounding_box()
+    # the row selector column sits at the left edge; rows are about 35 px high below the header
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 * 2 + 17)  # third row: ev-kunar (sorted by date)
+    page.get_by_role("heading", name="Event ev-kunar").wait_for(timeout=15_000)
+    assert "Kunar" in page.locator("mark.opsmap-sentence").inner_text()
+
+
+def test_missing_store_shows_a_message_not_a_traceback(browser, tmp_path) -> None:
+    with serve_dashboard(tmp_path / "absent.sqlite") as base_url:
+        page = open_page(browser, base_url)
+        try:
+            wait_for_app(page)
+            main = page.locator("[data-testid='stMain']").inner_text()
+            assert "opsmap build" in main
+            assert page.locator("[data-testid='stException']").count() == 0
+        finally:
+            page.context.close()
+
+
+def test_brushing_the_timeline_sets_the_date_filter(browser, server) -> None:
+    page = open_page(browser, server, viewport={"width": 1400, "height": 1600})  # chart in view
+    try:
+        wait_for_app(page)
+        chart = page.locator("[data-testid='stVegaLiteChart'] svg.marks").first
+        chart.wait_for()
+        page.wait_for_function(  # the brush's own rect plus one bar per event
+            "() => document.querySelectorAll(\"[data-testid='stVegaLiteChart'] svg.marks .mark-rect path\").length >= 4")
+        page.wait_for_timeout(1000)  # Streamlit re-embeds the chart once it knows its width
+        box = chart.bounding_box()
+        y = box["y"] + box["height"] * 0.5
+        before = run_number(page)
+        # from just right of the y axis to about the middle: April and early May, not June
+        page.mouse.move(box["x"] + 90, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.45, y, steps=12)
+        page.mouse.up()
+        wait_for_rerun(page, before)
+        page.wait_for_function("() => window.location.search.includes('to=')", timeout=15_000)
+        assert 1 <= shown_count(page) < 3
+    finally:
+        page.context.close()
