@@ -1,7 +1,8 @@
 """The "add a report" form: pasted text or an uploaded file goes through the pipeline into the store.
 
-Only pipeline's public functions do the work (decoding, front matter, HTML extraction, extraction
-and saving); this module turns form fields into their arguments and reports the outcome.
+Only pipeline's public functions do the work (``ingest.read_bytes`` reads the text or file with the
+typed metadata, ``builder.add_report`` extracts and saves); this module turns form fields into their
+arguments and reports the outcome.
 """
 from __future__ import annotations
 
@@ -9,35 +10,27 @@ from datetime import date
 
 import streamlit as st
 
-from pipeline.frontmatter import FrontMatterError, split_front_matter
-from pipeline.ingest import IngestError, decode, html_report, report_from_meta
+from pipeline.ingest import IngestError, read_bytes
 from pipeline.report import Report
 from pipeline.settings import Settings
 
 FORM_KEY = "add_report_form"
 RESULT_KEY = "_add_report_result"
-UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm"]
+UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "json", "jsonl"]
+PASTED_NAME = "pasted report.txt"
 
 
-def report_from_form(text: str, upload_name: str | None, upload_bytes: bytes | None, *, url: str,
-                     published: date | None, publisher: str, title: str) -> Report:
-    """A Report from the form: the upload's own metadata, overridden by whatever the user typed."""
+def reports_from_form(text: str, upload_name: str | None, upload_bytes: bytes | None, settings: Settings, *,
+                      url: str, published: date | None, publisher: str, title: str) -> list[Report]:
+    """The reports in the upload (or the pasted text), with the typed fields as their metadata."""
     typed = {"url": url.strip(), "publisher": publisher.strip(), "title": title.strip(),
              "published": published.isoformat() if published else ""}
-    typed = {k: v for k, v in typed.items() if v}
+    meta = {k: v for k, v in typed.items() if v}
     if upload_bytes is not None:
-        source = upload_name or "uploaded file"
-        content = decode(upload_bytes, source)
-        if source.lower().endswith((".html", ".htm")):
-            return html_report(content, source=source, path=source, url=typed.get("url", ""), meta=typed)
-        try:
-            meta, body = split_front_matter(content)
-        except FrontMatterError as exc:
-            raise IngestError(source, str(exc)) from None
-        return report_from_meta({**meta, **typed}, body, source=source, path=source, raw=content)
+        return read_bytes(upload_name or "upload.txt", upload_bytes, settings, meta=meta)
     if not text.strip():
         raise IngestError("pasted report", "paste the report's text or upload a file")
-    return report_from_meta(typed, text, source="pasted report", path="pasted report")
+    return read_bytes(PASTED_NAME, text.encode("utf-8"), settings, source="pasted report", meta=meta)
 
 
 def render_add_report(settings: Settings) -> None:
@@ -59,16 +52,18 @@ def render_add_report(settings: Settings) -> None:
     from pipeline.builder import add_report  # loads spaCy on first use: import only when needed
 
     try:
-        report = report_from_form(text, upload.name if upload else None, upload.getvalue() if upload else None,
-                                  url=url, published=published, publisher=publisher, title=title)
+        reports = reports_from_form(text, upload.name if upload else None,
+                                    upload.getvalue() if upload else None, settings,
+                                    url=url, published=published, publisher=publisher, title=title)
         with st.spinner("Extracting events (the first report loads the language model)…"):
-            processed = add_report(report, settings)
+            processed = [add_report(report, settings) for report in reports]
     except (IngestError, ValueError, OSError) as exc:
         st.session_state[RESULT_KEY] = ("error", f"The report was not added: {exc}")
     else:
-        found = len(processed.events)
+        events = [event for item in processed for event in item.events]
+        names = ", ".join(f"“{item.report.title or item.report.report_id}”" for item in processed)
         st.session_state[RESULT_KEY] = (
-            "ok", f"Added “{report.title or report.report_id}”: {found} event{'s' if found != 1 else ''} found.")
-        if processed.events:
-            st.session_state["selected_event"] = processed.events[0].event_id
+            "ok", f"Added {names}: {len(events)} event{'s' if len(events) != 1 else ''} found.")
+        if events:
+            st.session_state["selected_event"] = events[0].event_id
     st.rerun()
