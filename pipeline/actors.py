@@ -198,8 +198,35 @@ def assign_roles(trigger: Token, seg: Span, mentions: list[ActorMention], actors
                 assoc |= _subtree(child)
         if trigger.dep_ == "acl":  # "the individual killed in the operation": the head noun is the victim
             patient |= {trigger.head.i}
+        for child in trigger.children:  # "a raid carried out by the coalition"
+            if child.dep_ == "acl":
+                for cc in child.children:
+                    if cc.dep_ == "agent":
+                        agent |= _subtree(cc)
     if trigger.dep_ in {"acl", "relcl"} and trigger is verb:
         patient |= {t.i for t in trigger.head.subtree if t.i < trigger.i}
+    if not any(any(i in agent for i in range(m.start, m.end)) for m in in_seg):
+        # "was killed in a raid carried out by the coalition", "killed in a US strike"
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"in", "during", "by"}:
+                for noun in prep.children:
+                    if noun.dep_ != "pobj":
+                        continue
+                    for c in noun.children:
+                        if c.dep_ in {"compound", "amod", "poss", "nmod"}:
+                            agent |= _subtree(c)
+                        elif c.dep_ == "acl":
+                            for cc in c.children:
+                                if cc.dep_ == "agent":
+                                    agent |= _subtree(cc)
+    for tok in list(seg):  # "coalition troops backed by local partners": the backers are associates
+        if tok.i in agent and tok.dep_ == "acl" and tok.lemma_.lower() in {
+                "back", "support", "assist", "aid", "join", "accompany", "help"}:
+            for c in tok.children:
+                if c.dep_ == "agent":
+                    sub = _subtree(c)
+                    assoc |= sub
+                    agent -= sub
     sources = _sources(seg, actors)
     agent -= sources
     patient -= sources

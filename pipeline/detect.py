@@ -116,13 +116,28 @@ class CueIndex(Generic[T]):
         return kept
 
 
+def _breaks_here(tok: Token) -> bool:
+    """A line break that ends a unit: a blank line, or a single newline after a headline-like line
+    (the next line starts with a capital and the line does not end on a function word)."""
+    if tok.text.count("\n") >= 2:
+        return True
+    doc = tok.doc
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if prev is None or nxt is None:
+        return True
+    if prev.text in {".", "!", "?", ":", '"', "”"}:
+        return True
+    return nxt.text[:1].isupper() and not prev.is_stop and prev.text not in {",", "-", "—", "–"}
+
+
 def segments(doc: Doc) -> list[Span]:
-    """Sentences, further cut at line breaks: a headline or dateline line is its own unit."""
+    """Sentences, further cut at paragraph and headline line breaks (soft-wrapped lines stay whole)."""
     out: list[Span] = []
     for sent in doc.sents:
         start = sent.start
         for tok in sent:
-            if tok.is_space and "\n" in tok.text:
+            if tok.is_space and "\n" in tok.text and _breaks_here(tok):
                 if tok.i > start:
                     out.append(doc[start:tok.i])
                 start = tok.i + 1

@@ -7,6 +7,8 @@ never an event's location (``eventable=False``).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from functools import lru_cache
 from typing import IO, Iterable
 
 from spacy.tokens import Doc
@@ -30,16 +32,24 @@ class Geoparser:
         self.gazetteer = gazetteer
         self.resolver = Resolver(gazetteer)
         self.locator = RegionLocator(gazetteer)
+        self._resolve_spans = lru_cache(maxsize=50_000)(self._resolve_spans_uncached)
         self._super = {fold(name): item for item in region_words().get("super_regions", [])
                        for name in item["names"]}
 
     def parse(self, doc: Doc) -> list[Place]:
         """Every toponym and region phrase in ``doc``; offsets index ``doc.text``."""
-        return self._places(doc.text, recognise(doc, self.gazetteer), with_regions=True)
+        text = doc.text
+        return self._places(text, recognise(doc, self.gazetteer, text), with_regions=True)
 
     def resolve_spans(self, text: str, spans: list[tuple[int, int]]) -> list[Place]:
-        """One Place per given (start, end) span, resolved in the context of ``text``."""
-        return self._places(text, given_spans(text, spans), with_regions=False)
+        """One Place per given (start, end) span, resolved in the context of ``text``.
+
+        Answers are memoised per (text, spans): geocoding the same query again is a dict lookup.
+        """
+        return [replace(p) for p in self._resolve_spans(text, tuple((int(a), int(b)) for a, b in spans))]
+
+    def _resolve_spans_uncached(self, text: str, spans: tuple[tuple[int, int], ...]) -> tuple[Place, ...]:
+        return tuple(self._places(text, given_spans(text, list(spans)), with_regions=False))
 
     # -- internals ------------------------------------------------------------------------
     def _places(self, text: str, recognition: Recognition, with_regions: bool) -> list[Place]:

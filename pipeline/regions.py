@@ -175,6 +175,7 @@ class RegionLocator:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self._border_cache: dict[tuple, RegionPoint | None] = {}
+        self._direction_cache: dict[tuple, RegionPoint] = {}
 
     def area_points(self, entry: Entry) -> list[tuple[float, float]]:
         """Populated places inside a country or first-level division."""
@@ -188,13 +189,22 @@ class RegionLocator:
 
     def direction(self, entry: Entry, bearing: float, label: str) -> RegionPoint:
         """The medoid of the places in the named third of an area ('north-western Syria')."""
+        key = (entry.geonameid, bearing)
+        if key not in self._direction_cache:
+            self._direction_cache[key] = self._direction(entry, bearing)
+        cached = self._direction_cache[key]
+        return RegionPoint(cached.lat, cached.lon, cached.radius_km, cached.precision, cached.country_code, label,
+                           f"{label}: {cached.reason}")
+
+    def _direction(self, entry: Entry, bearing: float) -> RegionPoint:
+        label = f"{_compass(bearing)} {entry.name}"
         points = self.area_points(entry)
         if len(points) < 6:
             radius = entry.radius_km or _town_radius(entry.population)
             lat, lon = (entry.lat, entry.lon) if bearing < 0 else offset_point(entry.lat, entry.lon, bearing,
                                                                                max(3.0, radius * 0.5))
             return RegionPoint(lat, lon, round(max(5.0, radius * 0.6), 1), 2, entry.country_code, label,
-                               f"{label}: offset from {entry.name} towards the {_compass(bearing)}")
+                               f"offset from {entry.name} towards the {_compass(bearing)}")
         lats = sorted(p[0] for p in points)
         lons = sorted(p[1] for p in points)
         lo_lat, hi_lat = _pct(lats, 0.02), _pct(lats, 0.98)
@@ -212,7 +222,7 @@ class RegionLocator:
         radius = round(_pct(dists, 0.75) + 10, 1)
         precision = 3 if entry.kind in ("country", "admin1") else 2
         return RegionPoint(lat, lon, radius, precision, entry.country_code, label,
-                           f"{label}: the {_compass(bearing)} third of {entry.name}'s {len(points)} gazetteer "
+                           f"the {_compass(bearing)} third of {entry.name}'s {len(points)} gazetteer "
                            f"places; point is their medoid")
 
     def near(self, entry: Entry, label: str) -> RegionPoint:

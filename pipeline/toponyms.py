@@ -13,6 +13,8 @@ from importlib import resources
 from typing import Iterable
 
 import yaml
+from spacy.attrs import IDX, LENGTH, POS
+from spacy.symbols import PROPN as PROPN_ID
 from spacy.tokens import Doc
 
 from .dateline import Dateline, find_dateline
@@ -105,16 +107,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def recognise(doc: Doc, gazetteer: Gazetteer) -> Recognition:
-    """Toponym mentions in a parsed document, with demonym cues and the dateline."""
-    text = doc.text
+def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recognition:
+    """Toponym mentions in a parsed document, with demonym cues and the dateline.
+
+    ``text`` is ``doc.text`` when the caller has it already (spaCy rebuilds it on every access).
+    """
+    text = doc.text if text is None else text
     dem = demonyms()
     mentions: list[Mention] = []
     dateline = find_dateline(text)
     if dateline is not None:
         mentions.append(Mention(dateline.start, dateline.end, dateline.place, "dateline", "GPE", True,
                                 dateline.region))
-    for ent in doc.ents:
+    ents = list(doc.ents)
+    for ent in ents:
         if ent.label_ not in PLACE_LABELS and ent.label_ not in RELABEL_CANDIDATES:
             continue
         start, end = _trim(text, ent.start_char, ent.end_char)
@@ -133,7 +139,7 @@ def recognise(doc: Doc, gazetteer: Gazetteer) -> Recognition:
         if ent.label_ == "FAC" and not gazetteer.candidates(span):
             continue
         mentions.append(Mention(start, end, span, "ner", ent.label_))
-    mentions.extend(_gazetteer_spans(doc, gazetteer, mentions))
+    mentions.extend(_gazetteer_spans(doc, text, ents, gazetteer, mentions))
     return Recognition(_without_overlaps(mentions), demonym_counts(text), dateline)
 
 
@@ -147,31 +153,33 @@ def _well_known(gazetteer: Gazetteer, span: str, min_population: int) -> bool:
     return False
 
 
-def _gazetteer_spans(doc: Doc, gazetteer: Gazetteer, known: list[Mention]) -> Iterable[Mention]:
-    """Capitalised proper-noun runs outside entities that name a well-known place."""
-    ent_chars = [(e.start_char, e.end_char) for e in doc.ents]
-    run_start = 0
-    run: list = []
-    ent_chars += [(m.start, m.end) for m in known]
-    for token in list(doc) + [None]:
-        if token is not None and token.pos_ == "PROPN" and token.text[:1].isupper():
-            if not run:
-                run_start = token.i
-            run.append(token)
+def _gazetteer_spans(doc: Doc, text: str, ents: list, gazetteer: Gazetteer, known: list[Mention]
+                     ) -> Iterable[Mention]:
+    """Capitalised proper-noun runs outside entities that name a well-known place.
+
+    Works on the doc's attribute arrays: creating a Token per word costs more than the rest of
+    geoparsing together.
+    """
+    taken = [(e.start_char, e.end_char) for e in ents] + [(m.start, m.end) for m in known]
+    table = doc.to_array([POS, IDX, LENGTH])
+    propn = [i for i in range(len(table)) if table[i, 0] == PROPN_ID and text[table[i, 1]].isupper()]
+    runs: list[tuple[int, int]] = []
+    for i in propn:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    for first, last in runs:
+        start, end = int(table[first, 1]), int(table[last, 1] + table[last, 2])
+        if any(s < end and start < e for s, e in taken):
             continue
-        if run:
-            start, end = run[0].idx, run[-1].idx + len(run[-1].text)
-            run = []
-            first_index = run_start
-            if any(s < end and start < e for s, e in ent_chars):
-                continue
-            span = doc.text[start:end]
-            if fold(span) in demonyms() or len(span) < 3:
-                continue
-            threshold = (AFTER_LOCATIVE_MIN_POPULATION if _after_locative(doc, first_index)
-                         else GAZETTEER_ONLY_MIN_POPULATION)
-            if _well_known(gazetteer, span, threshold):
-                yield Mention(start, end, span, "gazetteer", "")
+        span = text[start:end]
+        if len(span) < 3 or fold(span) in demonyms():
+            continue
+        threshold = (AFTER_LOCATIVE_MIN_POPULATION if _after_locative(doc, first)
+                     else GAZETTEER_ONLY_MIN_POPULATION)
+        if _well_known(gazetteer, span, threshold):
+            yield Mention(start, end, span, "gazetteer", "")
 
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:

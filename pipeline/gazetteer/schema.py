@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS places (
     source TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS places_admin ON places(country_code, admin1_code, admin2_code);
+CREATE INDEX IF NOT EXISTS places_lat ON places(lat, lon);
 CREATE TABLE IF NOT EXISTS names (
     key TEXT NOT NULL,
     vkey TEXT NOT NULL,

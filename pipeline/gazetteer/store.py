@@ -5,13 +5,14 @@ in-memory indices (places per country, the reverse-geocoding grid) load on first
 """
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 from functools import lru_cache
 from pathlib import Path
 
 from .entry import Candidate, Entry
-from .geometry import GridIndex
+from .geometry import haversine_km
 from .matching import _ENTRY_SQL, NameMatcher, entry_from_row
 from .schema import connect
 
@@ -31,7 +32,6 @@ class Gazetteer:
         self.get = lru_cache(maxsize=100_000)(self._get)  # type: ignore[method-assign]
         self._matcher = NameMatcher(conn, self.get)
         self._places_in = lru_cache(maxsize=512)(self._load_places_in)
-        self._grid: GridIndex | None = None
 
     @classmethod
     def open(cls, path: Path | str) -> "Gazetteer":
@@ -99,15 +99,18 @@ class Gazetteer:
                            "AND admin1_code = ? AND feature_class = 'P'", (country_code, admin1_code))
 
     def nearest_place(self, lat: float, lon: float) -> tuple[float, Entry] | None:
-        """The nearest populated place to a point (distance km, entry); loads a grid once."""
-        if self._grid is None:
-            rows = self._query("SELECT lat, lon, geonameid FROM places WHERE feature_class = 'P'")
-            self._grid = GridIndex(((la, lo, gid) for la, lo, gid in rows), cell_deg=0.5)
-        hit = self._grid.nearest(lat, lon, max_rings=6)
-        if hit is None:
-            return None
-        entry = self.get(int(hit[1]))  # type: ignore[arg-type]
-        return (hit[0], entry) if entry else None
+        """The nearest populated place to a point (distance km, entry), by widening box queries."""
+        for box in (0.25, 1.0, 4.0):
+            wide = box / max(0.1, math.cos(math.radians(lat)))
+            rows = self._query("SELECT lat, lon, geonameid FROM places WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? "
+                               "AND ? AND feature_class = 'P'", (lat - box, lat + box, lon - wide, lon + wide))
+            if not rows:
+                continue
+            dist, gid = min((haversine_km(lat, lon, la, lo), g) for la, lo, g in rows)
+            if dist <= box * 111 or box == 4.0:
+                entry = self.get(gid)
+                return (dist, entry) if entry else None
+        return None
 
     def stats(self) -> dict:
         """What the gazetteer holds: counts by feature kind, names, provenance."""
