@@ -25,7 +25,7 @@ class DateResolution:
     reason: str
     explicit: bool = False  # said in the text (not the publication-date fallback)
     evidence: list = field(default_factory=list)  # [start, end, text] relative to the text searched
-    rank: int = 9  # lower is better: 0 explicit day, 1 weekday, 2 relative day, 3 month/week, 9 fallback
+    rank: float = 9  # lower is better: 0 explicit day, 1 weekday, 2 relative day, 3 month/week, 9 fallback
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,11 @@ def find_dates(text: str, published: str) -> list[DateResolution]:
         if "last" in lead and back == 0:
             back = 7
         d = pub - timedelta(days=back)
+        # "overnight Tuesday into Wednesday": the night ends on the later day
+        rank = 0.9 if _preceded_by(text, m.start(), ("into",)) else 1
         found.append(DateResolution(d.isoformat(), DAY,
                                     f"weekday '{m.group(0)}': the last {m.group(1)} on or before publication "
-                                    f"{pub.isoformat()}", True, [m.start(), m.end(), m.group(0)], 1))
+                                    f"{pub.isoformat()}", True, [m.start(), m.end(), m.group(0)], rank))
         taken.append(m.span())
     for m in v.relative_re.finditer(text):
         if not free(*m.span()) or pub is None:

@@ -234,7 +234,7 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
                 return Factuality(NEGATED, f"negated by 'no' on '{child.text}'", verb)
     chain = [verb]
     cur = verb
-    for _ in range(4):  # the verb's own clause and the clauses that embed it
+    for _ in range(7):  # the verb's own clause and the clauses that embed it
         if cur.head is cur or not (seg.start <= cur.head.i < seg.end):
             break
         if cur.dep_ not in _EMBEDDING_DEPS | {"conj"}:
@@ -296,9 +296,9 @@ def is_summary(trigger: Token, seg: Span) -> bool:
     from .fatalities import number_value  # fatalities builds on this module
 
     count = None
-    for child in trigger.children:
-        if child.dep_ in {"nummod", "quantmod"} or child.like_num:
-            count = number_value(child) or 2
+    for tok in trigger.subtree:  # "37 operations", "well over a hundred rocket and drone attacks"
+        if tok.i < trigger.i and tok.like_num:
+            count = max(count or 0, number_value(tok) or 2)
     if count is None or count < 2:
         return False
     text = seg.text.lower()

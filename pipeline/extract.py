@@ -46,6 +46,7 @@ class _Mention:
     date: DateResolution
     casualties: Casualties
     link: PlaceLink
+    headline: bool = False
 
 
 @dataclass
@@ -181,7 +182,7 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
             when.evidence = [seg.start_char + s, seg.start_char + e, t]
         out.append(_Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
                             fact.status, fact.reason, summary, roles, when, count_casualties(seg),
-                            link_place(seg, trigger, fact.verb, places, not_places)))
+                            link_place(seg, trigger, fact.verb, places, not_places), _headline(seg, index)))
     return out
 
 
@@ -257,8 +258,9 @@ def _confidence(cluster: _Cluster, roles_ok: bool, actor2: bool, when: DateResol
 
 
 def _event(cluster: _Cluster, report: Report, clf: TypeClassifier) -> Event:
-    pool = cluster.specific or cluster.mentions  # the sentence that says most: highest type score, earliest
-    primary = max(pool, key=lambda m: (m.classification.score, -m.seg.start))
+    # the first full sentence that types the operation (a headline is a last resort)
+    pool = cluster.specific or cluster.mentions
+    primary = next((m for m in pool if not m.headline), pool[0])
     actor1 = cluster.actor1()
     targets = [((m.roles.actor2.actor.generic, m.kind != SPECIFIC, order), m.roles.actor2)
                for order, m in enumerate(cluster.mentions)

@@ -116,12 +116,28 @@ def _count_noun(noun: Token) -> tuple[int | None, int, Token | None]:
     return None, IMPLIED, None
 
 
+def _along_with(noun: Token) -> list[Token]:
+    """Victims added by "along with" / "together with" ("killed X, ..., along with another member")."""
+    out = []
+    heads = [noun, noun.head] if noun.dep_ in {"dobj", "nsubjpass"} else [noun]
+    for head in heads:
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.lower_ == "with" and prep.i > 0 and \
+                    prep.doc[prep.i - 1].lower_ in {"along", "together"}:
+                out.extend(c for c in prep.children if c.dep_ == "pobj")
+            elif prep.dep_ in {"prep", "advmod"} and prep.lower_ == "along":
+                for w in prep.children:
+                    if w.lower_ == "with":
+                        out.extend(c for c in w.children if c.dep_ == "pobj")
+    return out
+
+
 def _victim_count(noun: Token) -> tuple[int | None, int, list[Token]]:
     """Count a victim phrase with its conjuncts: "the leader and his two sons" = 3."""
     total: int | None = None
     strength = IMPLIED
     toks: list[Token] = []
-    parts = [noun, *[c for c in noun.conjuncts if c.i > noun.i]]
+    parts = [noun, *[c for c in noun.conjuncts if c.i > noun.i], *_along_with(noun)]
     for part in parts:
         value, strong, tok = _count_noun(part)
         if value is None:

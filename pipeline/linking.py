@@ -78,9 +78,9 @@ def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
         return any(s < p.end and p.start < e for s, e in not_places)
 
     good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)]
-    # "Iraq" inside "western Iraq": the longer phrase says more
-    good = [p for p in good if p.kind != "country" or not any(
-        q is not p and q.start <= p.start and p.end <= q.end for q in good)]
+    # "Iraq" inside "western Iraq", "Baghdad" inside "south of Baghdad": the longer phrase says where
+    good = [p for p in good if not any(q is not p and q.start <= p.start and p.end <= q.end
+                                       and (q.end - q.start) > (p.end - p.start) for q in good)]
     in_seg = [p for p in good if seg.start_char <= p.start and p.end <= seg.end_char]
     clause = [p for p in in_seg if _in_clause(p, trigger, verb)]
     for pool, rank, why in ((clause, 0, "in the event's clause"), (in_seg, 1, "in the event's sentence")):
