@@ -181,8 +181,9 @@ def assign_roles(trigger: Token, seg: Span, mentions: list[ActorMention], actors
                     patient |= _subtree(child)
                 elif low in {"with", "alongside"}:
                     assoc |= _subtree(child)
-            elif dep == "advcl" and child.lemma_.lower() in {"target", "kill", "hit"}:
-                for cc in child.children:
+            elif dep in {"advcl", "conj"} and child.lemma_.lower() in {"target", "kill", "hit", "strike", "destroy",
+                                                                    "bomb", "wound", "injure"}:
+                for cc in child.children:  # "..., striking sites used by the IRGC"
                     if cc.dep_ == "dobj":
                         patient |= _subtree(cc)
     if trigger is not verb:

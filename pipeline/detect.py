@@ -225,7 +225,7 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
     for child in trigger.children:
         if child.dep_ in {"amod", "det", "nummod", "quantmod"} and child.lower_ in mod.generic_quantifiers:
             return Factuality(GENERIC, f"generic quantifier '{child.text}'", verb)
-    if trigger.head.lower_ in {"series", "campaign", "wave", "spate", "string"} and trigger.dep_ == "pobj":
+    if trigger.dep_ == "pobj" and trigger.head.head.lower_ in {"series", "campaign", "wave", "spate", "string"}:
         return Factuality(GENERIC, f"part of a {trigger.head.head.lower_}", verb)
     for child in verb.children:  # "no civilians were killed", "nobody was hurt"
         if child.dep_ in {"nsubj", "nsubjpass", "dobj"}:

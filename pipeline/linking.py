@@ -79,13 +79,20 @@ def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
 
     good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)]
     # "Iraq" inside "western Iraq", "Baghdad" inside "south of Baghdad": the longer phrase says where
-    good = [p for p in good if not any(q is not p and q.start <= p.start and p.end <= q.end
-                                       and (q.end - q.start) > (p.end - p.start) for q in good)]
+    nested = {id(p) for p in good if any(q is not p and q.start <= p.start and p.end <= q.end
+                                         and (q.end - q.start) > (p.end - p.start) for q in good)}
+    inner: dict[int, tuple[int, int]] = {}  # "near Albu Kamal" ranks as Albu Kamal does, drawn where it says
+    for q in good:
+        inside = [p for p in good if id(p) in nested and q.start <= p.start and p.end <= q.end and p is not q]
+        if inside:
+            inner[id(q)] = min(_specificity(p) for p in inside)
+    good = [p for p in good if id(p) not in nested]
     in_seg = [p for p in good if seg.start_char <= p.start and p.end <= seg.end_char]
     clause = [p for p in in_seg if _in_clause(p, trigger, verb)]
     for pool, rank, why in ((clause, 0, "in the event's clause"), (in_seg, 1, "in the event's sentence")):
         if pool:
-            best = min(pool, key=lambda p: (*_specificity(p), p.radius_km or 0.0, abs(p.start - trigger.idx)))
+            # among equals the first named: "near X in Y's province" is at X
+            best = min(pool, key=lambda p: (*min(_specificity(p), inner.get(id(p), (9, 9))), p.start))
             return PlaceLink(best, f"'{best.text}' {why} ({best.reason or best.kind})".strip(), rank,
                              [[best.start, best.end, best.text]])
     earlier = [p for p in good if p.end <= seg.start_char]
