@@ -174,6 +174,8 @@ class Modality:
     hedges: frozenset[str]
     habitual_adverbs: frozenset[str]
     generic_heads: frozenset[str]
+    response_words: frozenset[str]
+    distributive_cues: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -192,6 +194,8 @@ def modality() -> Modality:
         hedges=frozenset(raw["hedges"]),
         habitual_adverbs=frozenset(raw["habitual_adverbs"]),
         generic_heads=frozenset(raw["generic_heads"]),
+        response_words=frozenset(raw["response_words"]),
+        distributive_cues=frozenset(raw["distributive_cues"]),
     )
 
 
@@ -284,6 +288,19 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
             if child.lower_ in mod.hedges:
                 return Factuality(HEDGED, f"hedged by '{child.text}'", verb)
     return Factuality(ASSERTED, f"asserted by '{verb.text}' ({verb.tag_})", verb)
+
+
+def is_earlier_event(trigger: Token) -> bool:
+    """The trigger names what another event answered ("the strikes answered an attack on Tuesday")."""
+    words = modality().response_words
+    below = trigger
+    for depth, anc in enumerate(trigger.ancestors):
+        if depth >= 5:
+            break
+        if anc.lemma_.lower() in words:
+            return below.dep_ not in {"nsubj", "nsubjpass", "csubj"}  # the answer itself is not earlier
+        below = anc
+    return False
 
 
 def is_summary(trigger: Token, seg: Span) -> bool:

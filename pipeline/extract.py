@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import IO, Iterable
 
@@ -20,10 +20,10 @@ from spacy.tokens import Doc, Span, Token
 from .actors import ActorDictionary, ActorMention, Roles, assign_roles, default_actors
 from .classify import Classification, SubType, TypeClassifier, default_classifier
 from .dates import DateResolution, fallback_date, resolve_date
-from .detect import FACTUAL, HEDGED, factuality, is_summary, modality, segments
+from .detect import FACTUAL, HEDGED, factuality, is_earlier_event, is_summary, modality, segments
 from .event import Event
 from .fatalities import NUMERIC, Casualties, Count, count_casualties
-from .linking import PlaceLink, compatible as places_compatible, dateline_spans, link_place
+from .linking import PlaceLink, compatible as places_compatible, dateline_spans, distance_km, link_place
 from .place import Place
 from .report import Report
 
@@ -47,6 +47,7 @@ class _Mention:
     casualties: Casualties
     link: PlaceLink
     headline: bool = False
+    distinct: bool = False  # an earlier event this one answered: never a restatement
 
 
 @dataclass
@@ -182,14 +183,18 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
             when.evidence = [seg.start_char + s, seg.start_char + e, t]
         out.append(_Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
                             fact.status, fact.reason, summary, roles, when, count_casualties(seg),
-                            link_place(seg, trigger, fact.verb, places, not_places), _headline(seg, index)))
+                            link_place(seg, trigger, fact.verb, places, not_places), _headline(seg, index),
+                            is_earlier_event(trigger)))
     return out
 
 
 def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
     clusters: list[_Cluster] = []
     for m in mentions:
-        target = next((c for c in reversed(clusters) if _compatible(c, m)), None)
+        if m.distinct and m.kind != SUPPORT:
+            clusters.append(_Cluster([m]))
+            continue
+        target = next((c for c in reversed(clusters) if _compatible(c, m) and not c.mentions[0].distinct), None)
         if target is not None:
             target.mentions.append(m)
         elif m.kind != SUPPORT:
@@ -360,7 +365,43 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     mentions = _find_mentions(doc, report, places, clf, actor_dict, actor_mentions, segs)
     clusters = _cluster(mentions)
     _attach_following_counts(clusters, mentions, segs)
-    return [_event(c, report, clf) for c in clusters]
+    events: list[Event] = []
+    for c in clusters:
+        events.extend(_split_by_place(_event(c, report, clf), c))
+    return events
+
+
+def _split_by_place(event: Event, cluster: _Cluster) -> list[Event]:
+    """One row per place when the sentence shares the operation out ("struck two sites, one at X and
+    the other in Y"): ACLED codes each location; a total casualty figure is split evenly, the remainder
+    going to the first place."""
+    primary = next((m for m in cluster.specific if not m.headline), None)
+    if primary is None or not primary.link.others or primary.link.place is None:
+        return [event]
+    words = {t.lower_ for t in primary.seg}
+    if not words & modality().distributive_cues:
+        return [event]
+    chosen = primary.link.place
+    if chosen.kind == "country":
+        return [event]
+    spots = [chosen] + [p for p in primary.link.others
+                        if p.latitude is not None and p.kind != "country" and chosen.latitude is not None
+                        and distance_km(p, chosen) > 50.0]
+    spots = sorted({id(p): p for p in spots}.values(), key=lambda p: p.start)
+    if len(spots) < 2:
+        return [event]
+    out = []
+    share, rest = divmod(event.fatalities, len(spots))
+    for k, spot in enumerate(spots):
+        e = replace(event, event_id=f"{event.event_id}-{k + 1}", location=spot.name or spot.text,
+                    latitude=spot.latitude, longitude=spot.longitude, geo_precision=spot.precision,
+                    geonameid=spot.geonameid, country=spot.country, admin1=spot.admin1, admin2=spot.admin2,
+                    country_code=spot.country_code, geo_radius_km=spot.radius_km,
+                    geo_reason=f"'{spot.text}': one of {len(spots)} places the sentence shares the operation over",
+                    fatalities=share + (rest if k == 0 else 0),
+                    evidence={**event.evidence, "place": [[spot.start, spot.end, spot.text]]})
+        out.append(e)
+    return out
 
 
 _LOCATIVE = {"in", "near", "across", "inside", "into", "throughout", "at", "outside", "around", "from", "of"}

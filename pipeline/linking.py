@@ -21,6 +21,7 @@ class PlaceLink:
     reason: str
     rank: int = 9  # 0 clause, 1 sentence, 2 earlier in the report, 3 dateline, 9 none
     evidence: list = field(default_factory=list)
+    others: list = field(default_factory=list)  # other places in the same clause, in text order
 
 
 def usable(place: Place) -> bool:
@@ -94,7 +95,8 @@ def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
             # among equals the first named: "near X in Y's province" is at X
             best = min(pool, key=lambda p: (*min(_specificity(p), inner.get(id(p), (9, 9))), p.start))
             return PlaceLink(best, f"'{best.text}' {why} ({best.reason or best.kind})".strip(), rank,
-                             [[best.start, best.end, best.text]])
+                             [[best.start, best.end, best.text]],
+                             [p for p in clause if p is not best] if rank == 0 else [])
     earlier = [p for p in good if p.end <= seg.start_char]
     if earlier:
         best = max(earlier, key=lambda p: p.start)

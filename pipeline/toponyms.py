@@ -28,6 +28,8 @@ RELABEL_CANDIDATES = {"PERSON", "ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW",
 GAZETTEER_ONLY_MIN_POPULATION = 200_000
 #: ... or this well known right after a locative word ("in", "near").
 AFTER_LOCATIVE_MIN_POPULATION = 5_000
+#: A place named inside an organisation's name ("Gainesville Police Department").
+INSIDE_NAME_MIN_POPULATION = 10_000
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +91,10 @@ def demonym_counts(text: str) -> dict[str, int]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading article and a trailing possessive or punctuation from a span."""
+    """Drop a leading article and a trailing possessive or punctuation from a span.
+
+    A final dot stays when it belongs to an abbreviation we know ("Kan.", "U.S.").
+    """
     span = text[start:end]
     for article in ("the ", "The ", "THE "):
         if span.startswith(article) and len(span) > len(article) + 1:
@@ -99,12 +104,101 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         if span.endswith(suffix):
             end -= len(suffix)
             span = span[: -len(suffix)]
+    if end < len(text) and text[end] == "." and span and span[-1].isalpha() and fold(span + ".") in _dotted():
+        end += 1
+        span += "."
     while span and span[-1] in ".,;:-–—'’\"”)":
-        if span.endswith(".") and len(span) <= 6 and "." in span[:-1]:  # U.S., D.C.
+        if span.endswith(".") and (fold(span) in _dotted() or (len(span) <= 6 and "." in span[:-1])):
             break
         end -= 1
         span = span[:-1]
     return start, end
+
+
+@lru_cache(maxsize=1)
+def _dotted() -> frozenset[str]:
+    """Folded abbreviations written with dots ("kan", "u s") from our data files."""
+    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_admin_abbreviations.yaml")
+                         .read_text("utf-8"))
+    forms = {f for table in raw["abbreviations"].values() for fs in table.values() for f in fs if "." in f}
+    return frozenset(fold(f) for f in forms)
+
+
+@lru_cache(maxsize=1)
+def _compass_words() -> frozenset[str]:
+    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    return frozenset(fold(w) for w in raw["directions"]) | {"far", "mid", "upper", "lower", "greater"}
+
+
+@lru_cache(maxsize=1)
+def _span_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    return tuple(raw["span_prefixes"]), tuple(raw["span_suffixes"])
+
+
+def _core_span(gazetteer: Gazetteer, text: str, start: int, end: int) -> tuple[int, int]:
+    """The toponym inside 'Northeast Georgia', 'Sichuan province', 'City of Montreal'.
+
+    Leading compass words go (the region phrase keeps them); a leading 'City of' or a trailing
+    'province'/'City' goes when what is left is a known place and the whole is not.
+    """
+    span = text[start:end]
+    words = span.split(" ")
+    lead = 0
+    while lead < len(words) - 1 and fold(words[lead]) in _compass_words():
+        lead += 1
+    if lead:
+        rest_start = start + len(" ".join(words[:lead])) + 1
+        if _well_known(gazetteer, text[rest_start:end], 0):
+            return rest_start, end
+    if _exact_name(gazetteer, span):
+        return start, end
+    prefixes, suffixes = _span_affixes()
+    for prefix in prefixes:
+        if span.lower().startswith(prefix + " ") and _well_known(gazetteer, span[len(prefix) + 1:], 0):
+            return start + len(prefix) + 1, end
+    for suffix in suffixes:
+        if span.lower().endswith(" " + suffix) and _well_known(gazetteer, span[: -len(suffix) - 1], 0):
+            return start, end - len(suffix) - 1
+    return start, end
+
+
+def _exact_name(gazetteer: Gazetteer, span: str) -> bool:
+    return any(c.match_score >= 0.95 for c in gazetteer.candidates(span))
+
+
+def _is_division_name(gazetteer: Gazetteer, span: str) -> bool:
+    """A country or first-level division named exactly ('Kentucky'), or a named county ('Walker County')."""
+    for cand in gazetteer.candidates(span):
+        if cand.match_score < 0.95:
+            continue
+        if cand.entry.kind in ("country", "admin1") or (cand.entry.kind == "admin2" and " " in span):
+            return True
+    return False
+
+
+def _inside_name(ent, gazetteer: Gazetteer) -> tuple[int, int] | None:
+    """A place at the start of an organisation's name, or after its 'of' ('Gainesville Police
+    Department', 'University of Georgia')."""
+    tokens = list(ent)
+    if len(tokens) < 2:
+        return None
+    text = ent.doc.text
+    for size in range(len(tokens) - 1, 0, -1):
+        head = tokens[:size]
+        if not all(t.text[:1].isupper() for t in head):
+            continue
+        start, end = head[0].idx, head[-1].idx + len(head[-1].text)
+        if _well_known(gazetteer, text[start:end], INSIDE_NAME_MIN_POPULATION):
+            return start, end
+    for i, token in enumerate(tokens[:-1]):
+        if token.lower_ == "of":
+            tail = tokens[i + 1:]
+            start, end = tail[0].idx, tail[-1].idx + len(tail[-1].text)
+            if all(t.text[:1].isupper() for t in tail) and _well_known(
+                    gazetteer, text[start:end], INSIDE_NAME_MIN_POPULATION):
+                return start, end
+    return None
 
 
 def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recognition:
@@ -121,24 +215,35 @@ def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recogn
                                 dateline.region))
     ents = list(doc.ents)
     for ent in ents:
-        if ent.label_ not in PLACE_LABELS and ent.label_ not in RELABEL_CANDIDATES:
+        label = ent.label_
+        if label not in PLACE_LABELS and label not in RELABEL_CANDIDATES:
             continue
         start, end = _trim(text, ent.start_char, ent.end_char)
         if end <= start:
             continue
         span = text[start:end]
-        key = fold(span)
-        if key in dem:
+        if fold(span) in dem or fold(span) in _compass_words():
             continue
-        if ent.label_ in RELABEL_CANDIDATES:
-            threshold = AFTER_LOCATIVE_MIN_POPULATION if _after_locative(doc, ent.start) else 50_000
-            if ent.label_ != "NORP" and threshold > AFTER_LOCATIVE_MIN_POPULATION:
+        if label in PLACE_LABELS:
+            start, end = _core_span(gazetteer, text, start, end)
+            span = text[start:end]
+            if label == "FAC" and not gazetteer.candidates(span):
                 continue
-            if not _well_known(gazetteer, span, threshold):
-                continue
-        if ent.label_ == "FAC" and not gazetteer.candidates(span):
+            mentions.append(Mention(start, end, span, "ner", label))
             continue
-        mentions.append(Mention(start, end, span, "ner", ent.label_))
+        # Other labels: a place the model mislabelled, or a place inside a name.
+        if label != "NORP" and _is_division_name(gazetteer, span):
+            mentions.append(Mention(start, end, span, "ner", label))
+            continue
+        after_locative = _after_locative(doc, ent.start)
+        if (label == "NORP" or after_locative) and _well_known(
+                gazetteer, span, AFTER_LOCATIVE_MIN_POPULATION if after_locative else 50_000):
+            mentions.append(Mention(start, end, span, "ner", label))
+            continue
+        if label in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"):
+            inside = _inside_name(ent, gazetteer)
+            if inside is not None:
+                mentions.append(Mention(inside[0], inside[1], text[inside[0]:inside[1]], "ner", label))
     mentions.extend(_gazetteer_spans(doc, text, ents, gazetteer, mentions))
     return Recognition(_without_overlaps(mentions), demonym_counts(text), dateline)
 

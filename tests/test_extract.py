@@ -132,3 +132,21 @@ def test_jsonl_interface(tmp_path, gazetteer_path):
     assert e["source_url"] == "https://example.org/x" and e["fatalities"] == 4
     assert e["civilian_targeting"] == "Civilian targeting"
     assert rows[1]["events"] == []
+
+
+def test_one_sentence_two_places_two_rows(nlp):
+    text = ("American aircraft struck two militia sites on Tuesday, one at Jurf al-Sakhar and the other in "
+            "Anbar province, killing five fighters.")
+    places = [place("Jurf al-Sakhar", text, "Jurf al-Sakhar", 32.87, 44.17, cc="IQ"),
+              place("Anbar province", text, "Anbar", 33.4, 42.0, precision=3, kind="admin1", cc="IQ")]
+    events = run(nlp, text, places=places)
+    assert [e.location for e in events] == ["Jurf al-Sakhar", "Anbar"]
+    assert [e.fatalities for e in events] == [3, 2]
+    assert len({e.event_id for e in events}) == 2
+
+
+def test_the_event_answered_is_a_different_event(nlp):
+    text = ("US jets struck a militia depot near Qaim on Wednesday. "
+            "The Pentagon said the strikes answered an attack on Monday, when rockets were fired at a US base.")
+    events = run(nlp, text, published="2023-11-23")
+    assert sorted(e.event_date for e in events) == ["2023-11-20", "2023-11-22"]
