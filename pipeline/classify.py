@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from .detect import FACTUAL, CueIndex, CueMatch, factuality, governing_verb, load_yaml, segments
+from .detect import FACTUAL, CueIndex, CueMatch, factuality, governing_verb, is_earlier_event, load_yaml, segments
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,9 @@ class TypeClassifier:
         self.generic_default = self.subtypes[data["generic_default"]]
         self.generic_civilian_target = self.subtypes[data["generic_civilian_target"]]
         self.min_score = float(data.get("min_score", 3))
+        self.disrupt_verbs = frozenset(data.get("disrupt_verbs", ()))
+        self.disrupt_nouns = frozenset(data.get("disrupt_nouns", ()))
+        self.disrupt_from = frozenset(data.get("disrupt_from", ()))
         self.later_sentence_weight = float(data.get("later_sentence_weight", 1.0))
         self.subordinate_weight = float(data.get("subordinate_weight", 1.0))
         self.by_case_label = {s.case_label: s for s in self.subtypes.values() if s.case_label}
@@ -143,6 +146,20 @@ class TypeClassifier:
                     agent.update(t.i for t in child.subtree)
         return agent
 
+    def _disrupted(self, weapon: Token) -> bool:
+        """A weapon that was found, seized or destroyed rather than used ("a stash of projectiles found")."""
+        cur = weapon
+        for _ in range(3):
+            if cur.lemma_.lower() in self.disrupt_nouns and cur is not weapon:
+                return True
+            if cur.pos_ in {"VERB", "AUX"}:
+                return cur.lemma_.lower() in self.disrupt_verbs and weapon.dep_ in {
+                    "dobj", "nsubjpass", "conj", "pobj", "appos", "compound"} | ({"nsubj"} if cur.lemma_ == "contain" else set())
+            if cur.head is cur:
+                break
+            cur = cur.head
+        return False
+
     def classify(self, span: Span | Doc, factual_only: bool = False,
                  groups: dict[str, list[CueMatch[str]]] | None = None,
                  names: set[int] | None = None) -> Classification:
@@ -186,6 +203,8 @@ class TypeClassifier:
             for anc in [tok, *list(tok.ancestors)[:4]]:  # background clauses: "where fighting has ..."
                 if anc.dep_ in {"relcl", "appos"}:
                     return w * self.subordinate_weight
+            if is_earlier_event(tok):  # "sanctions in response to the chemical attack"
+                return w * self.subordinate_weight
             return w
 
         counted: set[tuple[str, str]] = set()  # each phrase counts once per sub-type
@@ -196,9 +215,12 @@ class TypeClassifier:
         else:
             violence_to = self.violence_routes.get("neither", "attack")
         for m in matches:
+            disrupted = self._disrupted(doc[m.start:m.end].root)
             for key, weight in m.payload:
                 if key == VIOLENCE:
                     key = violence_to
+                if disrupted and key in self.disrupt_from:
+                    key = "disrupted_weapons_use"
                 st = self.subtypes[key]
                 if any(g not in groups for g in st.requires):
                     continue
