@@ -125,6 +125,11 @@ class TypeClassifier:
             for c in noun.children:
                 if c.dep_ in {"compound", "amod", "nmod", "poss"}:
                     words.update(t.i for t in c.subtree)
+                elif c.dep_ == "prep" and c.lower_ == "of":  # "units of the Syrian army"
+                    for pobj in c.children:
+                        if pobj.dep_ == "pobj":
+                            words.add(pobj.i)
+                            words.update(t.i for t in pobj.children if t.dep_ in {"compound", "amod"})
             return words
 
         verb = governing_verb(trigger)

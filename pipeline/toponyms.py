@@ -30,6 +30,14 @@ GAZETTEER_ONLY_MIN_POPULATION = 200_000
 AFTER_LOCATIVE_MIN_POPULATION = 5_000
 #: A place named inside an organisation's name ("Gainesville Police Department").
 INSIDE_NAME_MIN_POPULATION = 10_000
+INSIDE_NAME_SINGLE_MIN_POPULATION = 30_000
+
+
+@lru_cache(maxsize=1)
+def _name_words() -> frozenset[str]:
+    """Words that start institutions' names without being places ("University of ...")."""
+    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    return frozenset(w.lower() for w in raw["institution_words"])
 
 
 @lru_cache(maxsize=1)
@@ -143,6 +151,8 @@ def _core_span(gazetteer: Gazetteer, text: str, start: int, end: int) -> tuple[i
     'province'/'City' goes when what is left is a known place and the whole is not.
     """
     span = text[start:end]
+    if _exact_name(gazetteer, span):  # "West Virginia", "South Africa" are names themselves
+        return start, end
     words = span.split(" ")
     lead = 0
     while lead < len(words) - 1 and fold(words[lead]) in _compass_words():
@@ -151,8 +161,6 @@ def _core_span(gazetteer: Gazetteer, text: str, start: int, end: int) -> tuple[i
         rest_start = start + len(" ".join(words[:lead])) + 1
         if _well_known(gazetteer, text[rest_start:end], 0):
             return rest_start, end
-    if _exact_name(gazetteer, span):
-        return start, end
     prefixes, suffixes = _span_affixes()
     for prefix in prefixes:
         if span.lower().startswith(prefix + " ") and _well_known(gazetteer, span[len(prefix) + 1:], 0):
@@ -184,12 +192,18 @@ def _inside_name(ent, gazetteer: Gazetteer) -> tuple[int, int] | None:
     if len(tokens) < 2:
         return None
     text = ent.doc.text
+    if tokens[0].lower_ == "the":
+        tokens = tokens[1:]
     for size in range(len(tokens) - 1, 0, -1):
         head = tokens[:size]
         if not all(t.text[:1].isupper() for t in head):
             continue
+        if size == 1 and (len(head[0].text) < 4 or head[0].text.isupper()
+                          or head[0].lower_ in _name_words()):
+            continue
         start, end = head[0].idx, head[-1].idx + len(head[-1].text)
-        if _well_known(gazetteer, text[start:end], INSIDE_NAME_MIN_POPULATION):
+        floor = INSIDE_NAME_MIN_POPULATION if size > 1 else INSIDE_NAME_SINGLE_MIN_POPULATION
+        if _well_known(gazetteer, text[start:end], floor):
             return start, end
     for i, token in enumerate(tokens[:-1]):
         if token.lower_ == "of":
