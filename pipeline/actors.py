@@ -101,6 +101,7 @@ class ActorDictionary:
 
 @lru_cache(maxsize=1)
 def _blank():
+    """A tokenizer-only pipeline for resolving a bare name (no parse needed)."""
     import spacy
 
     return spacy.blank("en")

@@ -7,10 +7,10 @@ generic quantifiers ("numerous attacks"). The vocabulary lives in data/event_mod
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Generic, Iterable, TypeVar
+from typing import Generic, TypeVar
 
 import yaml
 from spacy.tokens import Doc, Span, Token
@@ -320,24 +320,3 @@ def is_summary(trigger: Token, seg: Span) -> bool:
         return False
     text = seg.text.lower()
     return count >= 5 or any(frame in text for frame in mod.summary_frames)
-
-
-def tokens_in(spans: Iterable[tuple[int, int]]) -> set[int]:
-    """The token indices covered by (start, end) token ranges."""
-    out: set[int] = set()
-    for s, e in spans:
-        out.update(range(s, e))
-    return out
-
-
-@dataclass
-class Mention:
-    """One asserted event mention in a segment: the trigger that decided it and its classification."""
-
-    seg: Span
-    trigger: Token
-    status: str
-    status_reason: str
-    verb: Token
-    summary: bool = False
-    triggers: list = field(default_factory=list)  # CueMatch of all factual cues in the segment

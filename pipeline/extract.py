@@ -77,10 +77,6 @@ class _Cluster:
         return min(links, key=lambda l: l[:2])[2]  # the place said with the earliest, closest mention
 
 
-def _family(st: SubType | None) -> str:
-    return st.disorder_type if st else ""
-
-
 def _types_compatible(a: SubType | None, b: SubType | None) -> bool:
     if a is None or b is None:
         return True
