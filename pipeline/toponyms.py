@@ -151,6 +151,8 @@ def _core_span(gazetteer: Gazetteer, text: str, start: int, end: int) -> tuple[i
     'province'/'City' goes when what is left is a known place and the whole is not.
     """
     span = text[start:end]
+    if span.endswith(" City") and _bigger_without(gazetteer, span, span[:-5]):
+        return start, end - 5  # "Dublin City" council, but "Kansas City" stays
     if _exact_name(gazetteer, span):  # "West Virginia", "South Africa" are names themselves
         return start, end
     words = span.split(" ")
@@ -169,6 +171,13 @@ def _core_span(gazetteer: Gazetteer, text: str, start: int, end: int) -> tuple[i
         if span.lower().endswith(" " + suffix) and _well_known(gazetteer, span[: -len(suffix) - 1], 0):
             return start, end - len(suffix) - 1
     return start, end
+
+
+def _bigger_without(gazetteer: Gazetteer, span: str, stem: str) -> bool:
+    """True when the name without its last word is the better-known place."""
+    def best(name: str) -> int:
+        return max((c.entry.population for c in gazetteer.candidates(name) if c.match_score >= 0.95), default=-1)
+    return best(stem) > best(span)
 
 
 def _exact_name(gazetteer: Gazetteer, span: str) -> bool:
@@ -259,7 +268,33 @@ def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recogn
             if inside is not None:
                 mentions.append(Mention(inside[0], inside[1], text[inside[0]:inside[1]], "ner", label))
     mentions.extend(_gazetteer_spans(doc, text, ents, gazetteer, mentions))
-    return Recognition(_without_overlaps(mentions), demonym_counts(text), dateline)
+    mentions = _one_reading_per_report(text, ents, gazetteer, _without_overlaps(mentions))
+    return Recognition(mentions, demonym_counts(text), dateline)
+
+
+def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """A name reads the same way throughout a report.
+
+    A word that is part of a person's full name elsewhere ("Mikheil Saakashvili" ... "Saakashvili")
+    is a person, not a place; and a place found once is a place at its other occurrences too,
+    whatever label the model gave them there ("Alexandria woman charged" ... "of Alexandria").
+    """
+    people = {fold(tok.text) for e in ents if e.label_ == "PERSON" and len(e) >= 2 for tok in e}
+    person_spans = [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON" and len(e) >= 2]
+    kept = [m for m in mentions if m.is_dateline or fold(m.text) not in people
+            or _is_division_name(gazetteer, m.text)]
+    kept = [m for m in kept if fold(m.text) not in _compass_words()]
+    taken = [(m.start, m.end) for m in kept]
+    extra: list[Mention] = []
+    for surface in {m.text for m in kept if len(m.text) >= 4 and m.text[:1].isupper() and not m.is_dateline}:
+        for hit in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", text):
+            start, end = hit.start(), hit.end()
+            if any(s < end and start < e for s, e in taken) or any(s <= start and end <= e and (s, e) != (start, end)
+                                                                   for s, e in person_spans):
+                continue
+            extra.append(Mention(start, end, surface, "propagated", ""))
+            taken.append((start, end))
+    return sorted(kept + extra, key=lambda m: m.start)
 
 
 def _well_known(gazetteer: Gazetteer, span: str, min_population: int) -> bool:
@@ -303,7 +338,7 @@ def _gazetteer_spans(doc: Doc, text: str, ents: list, gazetteer: Gazetteer, know
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep the first of overlapping mentions in priority order (dateline, ner, gazetteer)."""
-    priority = {"dateline": 0, "given": 0, "ner": 1, "gazetteer": 2}
+    priority = {"dateline": 0, "given": 0, "ner": 1, "gazetteer": 2, "propagated": 3}
     kept: list[Mention] = []
     for mention in sorted(mentions, key=lambda m: (priority.get(m.source, 3), m.start)):
         if any(k.start < mention.end and mention.start < k.end for k in kept):
