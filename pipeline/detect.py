@@ -7,6 +7,7 @@ generic quantifiers ("numerous attacks"). The vocabulary lives in data/event_mod
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,10 +74,27 @@ class CueIndex(Generic[T]):
         lemma = token.lemma_.lower()
         return (token.text, lower) if lemma == lower else (token.text, lower, lemma)
 
+    @classmethod
+    def _doc_keys(cls, doc: Doc) -> tuple[list[int], list[tuple[str, ...]]]:
+        """Token indices and match keys of a whole doc, computed once and kept on the doc."""
+        cached = doc.user_data.get("opsmap_cue_keys")
+        if cached is None:
+            words = [t for t in doc if t.text not in {"-", "–"} and not t.is_space]
+            cached = ([t.i for t in words], [cls._keys(t) for t in words])
+            doc.user_data["opsmap_cue_keys"] = cached
+        return cached
+
     def find(self, tokens: Span | Doc, longest: bool = True) -> list[CueMatch[T]]:
         """All matches in ``tokens``; with ``longest`` overlapping shorter matches are dropped."""
-        words = [t for t in tokens if t.text not in {"-", "–"} and not t.is_space]
-        keys = [self._keys(t) for t in words]
+        doc = tokens.doc if isinstance(tokens, Span) else tokens
+        all_idx, all_keys = self._doc_keys(doc)
+        if isinstance(tokens, Span):
+            lo = bisect_left(all_idx, tokens.start)
+            hi = bisect_left(all_idx, tokens.end)
+        else:
+            lo, hi = 0, len(all_idx)
+        word_idx = all_idx[lo:hi]
+        keys = all_keys[lo:hi]
         found: list[CueMatch[T]] = []
         for i, token_keys in enumerate(keys):
             seen: set[int] = set()
@@ -87,7 +105,7 @@ class CueIndex(Generic[T]):
                     seen.add(id(entry))
                     phrase_w, phrase, payload, exact = entry
                     n = len(phrase_w)
-                    if i + n > len(words):
+                    if i + n > len(word_idx):
                         continue
                     ok = True
                     for k in range(1, n):
@@ -100,7 +118,7 @@ class CueIndex(Generic[T]):
                     if ok and not exact and phrase_w[0] not in token_keys[1:]:
                         ok = False
                     if ok:
-                        found.append(CueMatch(words[i].i, words[i + n - 1].i + 1, phrase, payload))
+                        found.append(CueMatch(word_idx[i], word_idx[i + n - 1] + 1, phrase, payload))
         if not longest or not found:
             return found
         found.sort(key=lambda m: (-(m.end - m.start), m.start))

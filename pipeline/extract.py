@@ -364,6 +364,7 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     events: list[Event] = []
     for c in clusters:
         events.extend(_split_by_place(_event(c, report, clf), c))
+    doc.user_data.pop("opsmap_cue_keys", None)  # a per-call cache, not part of the doc
     return events
 
 
