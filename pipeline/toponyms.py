@@ -151,8 +151,8 @@ def _core_span(gazetteer: Gazetteer, text: str, start: int, end: int) -> tuple[i
     'province'/'City' goes when what is left is a known place and the whole is not.
     """
     span = text[start:end]
-    if span.endswith(" City") and _bigger_without(gazetteer, span, span[:-5]):
-        return start, end - 5  # "Dublin City" council, but "Kansas City" stays
+    if span.endswith(" City") and _city_word_is_extra(gazetteer, span, span[:-5]):
+        return start, end - 5  # "Dublin City" council, but "Kansas City" and "Boulder City" stay
     if _exact_name(gazetteer, span):  # "West Virginia", "South Africa" are names themselves
         return start, end
     words = span.split(" ")
@@ -173,11 +173,14 @@ def _core_span(gazetteer: Gazetteer, text: str, start: int, end: int) -> tuple[i
     return start, end
 
 
-def _bigger_without(gazetteer: Gazetteer, span: str, stem: str) -> bool:
-    """True when the name without its last word is the better-known place."""
-    def best(name: str) -> int:
-        return max((c.entry.population for c in gazetteer.candidates(name) if c.match_score >= 0.95), default=-1)
-    return best(stem) > best(span)
+def _city_word_is_extra(gazetteer: Gazetteer, span: str, stem: str) -> bool:
+    """'X City' names the town X when no town is called 'X City' and X is a bigger town."""
+    full = [c.entry for c in gazetteer.candidates(span) if c.match_score >= 0.95]
+    if any(e.kind == "place" for e in full):
+        return False
+    towns = [c.entry.population for c in gazetteer.candidates(stem)
+             if c.match_score >= 0.95 and c.entry.kind == "place"]
+    return bool(towns) and max(towns) > max((e.population for e in full), default=-1)
 
 
 def _exact_name(gazetteer: Gazetteer, span: str) -> bool:
@@ -272,6 +275,14 @@ def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recogn
     return Recognition(mentions, demonym_counts(text), dateline)
 
 
+@lru_cache(maxsize=1)
+def _titled_names() -> re.Pattern:
+    """'President Saakashvili', 'Mr. Nelson': the capitalised word after a person's title."""
+    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    titles = "|".join(re.escape(t) for t in sorted(raw["person_titles"], key=len, reverse=True))
+    return re.compile(rf"\b(?:{titles})\s+(?:[A-Z][a-z]+\s+)?([A-Z][\w'’-]+)")
+
+
 def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
     """A name reads the same way throughout a report.
 
@@ -280,13 +291,16 @@ def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mention
     whatever label the model gave them there ("Alexandria woman charged" ... "of Alexandria").
     """
     people = {fold(tok.text) for e in ents if e.label_ == "PERSON" and len(e) >= 2 for tok in e}
+    people |= {fold(m.group(1)) for m in _titled_names().finditer(text)}
     person_spans = [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON" and len(e) >= 2]
     kept = [m for m in mentions if m.is_dateline or fold(m.text) not in people
             or _is_division_name(gazetteer, m.text)]
     kept = [m for m in kept if fold(m.text) not in _compass_words()]
     taken = [(m.start, m.end) for m in kept]
     extra: list[Mention] = []
-    for surface in {m.text for m in kept if len(m.text) >= 4 and m.text[:1].isupper() and not m.is_dateline}:
+    sure = {m.text for m in kept if len(m.text) >= 4 and m.text[:1].isupper() and not m.is_dateline
+            and _exact_name(gazetteer, m.text)}
+    for surface in sure:
         for hit in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", text):
             start, end = hit.start(), hit.end()
             if any(s < end and start < e for s, e in taken) or any(s <= start and end <= e and (s, e) != (start, end)

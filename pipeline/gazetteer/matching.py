@@ -28,7 +28,8 @@ FUZZY_MIN_LENGTH = 5
 ALT_STRONG_POPULATION = 100_000
 ALT_WEAK_SCORE = 0.8
 #: A transliteration variant must also look similar; short skeletons need more (len -> min ratio).
-_VARIANT_MIN_SIMILARITY = {2: 85, 3: 70, 4: 62}
+_VARIANT_MIN_SIMILARITY = {2: 85, 3: 75}
+VARIANT_MIN_SIMILARITY = 70
 
 
 def entry_from_row(row: tuple) -> Entry:
@@ -89,8 +90,9 @@ class NameMatcher:
         bare = strip_articles(key).replace(" ", "")
         best: dict[int, Candidate] = {}
         for matched, matched_key, *entry_row in rows:
-            similarity = fuzz.ratio(bare, strip_articles(matched_key).replace(" ", ""))
-            if similarity < _VARIANT_MIN_SIMILARITY.get(len(vkey), 60):
+            other = strip_articles(matched_key).replace(" ", "")
+            similarity = fuzz.ratio(bare, other)
+            if similarity < _VARIANT_MIN_SIMILARITY.get(len(vkey), VARIANT_MIN_SIMILARITY):
                 continue
             entry = entry_from_row(tuple(entry_row))
             score = 0.6 + 0.3 * similarity / 100
