@@ -109,6 +109,21 @@ def _compatible(cluster: _Cluster, m: _Mention) -> bool:
     return True
 
 
+def _in_an_earlier_year(trigger: Token, verb: Token, published: str) -> bool:
+    """History: the event's clause names a year before publication ("formed in 2014", "since 2015")."""
+    if len(published) < 4 or not published[:4].isdigit():
+        return False
+    year = int(published[:4])
+    for head in {trigger, verb}:
+        for child in head.children:
+            if child.dep_ not in {"prep", "npadvmod", "advmod", "pobj"}:
+                continue
+            for tok in child.subtree:
+                if tok.like_num and len(tok.text) == 4 and tok.text.isdigit() and 1900 < int(tok.text) < year:
+                    return True
+    return False
+
+
 def _headline(seg: Span, index: int) -> bool:
     """The report's first line when it reads as a headline (no final full stop): present tense there
     reports a past event ("US strike kills ISIS leader")."""
@@ -170,6 +185,8 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
         if fact.status not in FACTUAL:
             continue
         if not _headline(seg, index) and _present_state(fact.verb):
+            continue
+        if _in_an_earlier_year(trigger, fact.verb, report.published):
             continue
         summary = any(is_summary(_cue_root(doc, c.start, c.end), seg) for c in result.cues + result.generic)
         roles = assign_roles(trigger, seg, actor_mentions, actors)

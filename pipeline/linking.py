@@ -67,6 +67,18 @@ def _in_clause(place: Place, trigger: Token, verb: Token) -> bool:
     return False
 
 
+_SETTLEMENTS = {"town", "city", "village", "area", "district", "neighbourhood", "neighborhood", "camp"}
+
+
+def _deictic(trigger: Token, verb: Token) -> bool:
+    """ "this town" / "the city" near the event: the reporter's own place, the dateline."""
+    for head in (trigger, verb):
+        for tok in head.subtree:
+            if tok.lower_ in _SETTLEMENTS and any(c.dep_ == "det" and c.lower_ == "this" for c in tok.children):
+                return True
+    return False
+
+
 def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
                not_places: list[tuple[int, int]] = ()) -> PlaceLink:
     """The best place for an event named by ``trigger`` in sentence ``seg``.
@@ -88,6 +100,11 @@ def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
         if inside:
             inner[id(q)] = min(_specificity(p) for p in inside)
     good = [p for p in good if id(p) not in nested]
+    dateline = [p for p in places if usable(p) and p.is_dateline]
+    if dateline and _deictic(trigger, verb):
+        best = dateline[0]
+        return PlaceLink(best, f"'{best.text}': the dateline, which 'this town' in the event's clause refers to", 0,
+                         [[best.start, best.end, best.text]])
     in_seg = [p for p in good if seg.start_char <= p.start and p.end <= seg.end_char]
     clause = [p for p in in_seg if _in_clause(p, trigger, verb)]
     for pool, rank, why in ((clause, 0, "in the event's clause"), (in_seg, 1, "in the event's sentence")):
@@ -102,7 +119,6 @@ def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
         best = max(earlier, key=lambda p: p.start)
         return PlaceLink(best, f"'{best.text}': nearest earlier place in the report", 2,
                          [[best.start, best.end, best.text]])
-    dateline = [p for p in places if usable(p) and p.is_dateline]
     if dateline:
         best = dateline[0]
         return PlaceLink(best, f"'{best.text}': the dateline, as no other place is said", 3,
