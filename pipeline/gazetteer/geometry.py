@@ -79,6 +79,10 @@ def extent_of(points: Sequence[tuple[float, float]], cell_deg: float | None = No
     mean_lat = sum(c[0] for c in centres) / len(centres)
     mean_lon = sum(c[1] for c in centres) / len(centres)
     inside = [p for p in points if (math.floor(p[0] / cell_deg), math.floor(p[1] / cell_deg)) in body]
+    # Blend with the middle of the body's extent: settled cells lean towards coasts and the
+    # south, a division's own point (its geographic middle) does not.
+    mean_lat = (mean_lat + (min(p[0] for p in inside) + max(p[0] for p in inside)) / 2) / 2
+    mean_lon = (mean_lon + (min(p[1] for p in inside) + max(p[1] for p in inside)) / 2) / 2
     key = (math.floor(mean_lat / cell_deg), math.floor(mean_lon / cell_deg))
     if key not in body:
         mean_lat, mean_lon = min(inside, key=lambda p: (p[0] - mean_lat) ** 2 + (p[1] - mean_lon) ** 2)
