@@ -63,11 +63,23 @@ class ActorDictionary:
         for demonym, name in (data.get("demonyms") or {}).items():
             for noun in data.get("military_nouns", ()):
                 self.index.add(f"{demonym} {noun}", self.actors[name], exact=demonym.isupper() or "." in demonym)
+        self.generic_state = str(data.get("generic_state_actor", "State Security Forces"))
         self.associate_markers = tuple(sorted(data.get("associate_markers", ()), key=len, reverse=True))
         self.source_markers = tuple(data.get("source_markers", ()))
 
     def get(self, name: str) -> Actor | None:
         return self.actors.get(name)
+
+    def localise(self, actor: Actor, country_code: str, country: str) -> Actor:
+        """ "security forces" in Iraq are Iraq's forces: a generic state actor takes the country's name."""
+        if actor.name != self.generic_state or not (country_code or country):
+            return actor
+        for candidate in self.actors.values():
+            if candidate.home == country_code.upper() and candidate.name.startswith("Military Forces of"):
+                return candidate
+        if country:
+            return Actor(f"Military Forces of {country}", 1, country_code.upper())
+        return actor
 
     def resolve(self, text: str) -> Actor | None:
         """The canonical actor for a name written alone ("Daesh" -> Islamic State), if any."""

@@ -275,7 +275,7 @@ def _confidence(cluster: _Cluster, roles_ok: bool, actor2: bool, when: DateResol
     return round(max(0.0, min(1.0, score)), 3)
 
 
-def _event(cluster: _Cluster, report: Report, clf: TypeClassifier) -> Event:
+def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: ActorDictionary) -> Event:
     # the first full sentence that types the operation (a headline is a last resort)
     pool = cluster.specific or cluster.mentions
     primary = next((m for m in pool if not m.headline), pool[0])
@@ -300,8 +300,11 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier) -> Event:
     fatal = _pick_count(m.casualties.fatalities for m in cluster.mentions)
     injured = _pick_count(m.casualties.injured for m in cluster.mentions)
     detained = _pick_count(m.casualties.detained for m in cluster.mentions)
-    inter1 = actor1.actor.inter_in(cc) if actor1 else None
-    inter2 = actor2.actor.inter_in(cc) if actor2 else None
+    country = place.country if place else ""
+    a1 = actors.localise(actor1.actor, cc, country) if actor1 else None
+    a2 = actors.localise(actor2.actor, cc, country) if actor2 else None
+    inter1 = a1.inter_in(cc) if a1 else None
+    inter2 = a2.inter_in(cc) if a2 else None
     actor_reasons = [m.roles.reason for m in cluster.mentions if m.roles.reason and m.kind != SUPPORT]
     evidence: dict[str, list] = {"type": type_cues}
     if actor1:
@@ -326,10 +329,10 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier) -> Event:
         disorder_type=st.disorder_type,
         event_type=st.event_type,
         sub_event_type=st.sub_event_type,
-        actor1=actor1.actor.name if actor1 else "",
+        actor1=a1.name if a1 else "",
         assoc_actor_1="; ".join(a.actor.name for a in assoc1),
         inter1=inter1,
-        actor2=actor2.actor.name if actor2 else "",
+        actor2=a2.name if a2 else "",
         assoc_actor_2="",
         inter2=inter2,
         interaction=_interaction(inter1, inter2),
@@ -380,7 +383,7 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     _attach_following_counts(clusters, mentions, segs)
     events: list[Event] = []
     for c in clusters:
-        events.extend(_split_by_place(_event(c, report, clf), c))
+        events.extend(_split_by_place(_event(c, report, clf, actor_dict), c))
     doc.user_data.pop("opsmap_cue_keys", None)  # a per-call cache, not part of the doc
     return events
 

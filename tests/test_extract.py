@@ -150,3 +150,11 @@ def test_the_event_answered_is_a_different_event(nlp):
             "The Pentagon said the strikes answered an attack on Monday, when rockets were fired at a US base.")
     events = run(nlp, text, published="2023-11-23")
     assert sorted(e.event_date for e in events) == ["2023-11-20", "2023-11-22"]
+
+
+def test_security_forces_take_the_country_of_the_event(nlp):
+    text = "Security forces killed three militants in a raid in Kirkuk on Monday."
+    kirkuk = place("Kirkuk", text, "Kirkuk", 35.47, 44.39, cc="IQ")
+    kirkuk.country = "Iraq"
+    (e,) = run(nlp, text, places=[kirkuk])
+    assert e.actor1 == "Military Forces of Iraq" and e.inter1 == 1
