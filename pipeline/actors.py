@@ -254,6 +254,11 @@ def assign_roles(trigger: Token, seg: Span, mentions: list[ActorMention], actors
 
     roles = Roles()
     roles.actor1 = pick(agent, [])
+    if roles.actor1 is None and any(seg.doc[i].lower_ in {"it", "they", "we"} for i in agent):
+        # "The SDF said it had captured ...": the pronoun is the reporting subject
+        speakers = [m for m in in_seg if any(i in sources for i in range(m.start, m.end)) and m.known]
+        if speakers:
+            roles.actor1 = speakers[0]
     roles.syntactic = roles.actor1 is not None
     roles.actor2 = pick(patient, [roles.actor1] if roles.actor1 else [])
     if roles.actor2 and roles.actor1 and roles.actor2.actor.name == roles.actor1.actor.name:

@@ -80,8 +80,8 @@ class _Cluster:
 def _types_compatible(a: SubType | None, b: SubType | None) -> bool:
     if a is None or b is None:
         return True
-    if a.disorder_type == b.disorder_type:
-        return a.disorder_type == "Political violence" or a.key == b.key
+    if a.disorder_type == b.disorder_type:  # a protest and the force used on it are one event
+        return a.disorder_type in {"Political violence", "Demonstrations"} or a.key == b.key
     pair = {a.key, b.key}
     return "arrests" in pair and "Political violence" in {a.disorder_type, b.disorder_type}
 
@@ -166,8 +166,13 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
              and all(t.pos_ == "PROPN" for t in doc[a.start:a.end] if t.is_alpha)
              for i in range(a.start, a.end)}
     segs = segs if segs is not None else segments(doc)
+    previous_groups: dict = {}
     for index, seg in enumerate(segs):
-        result = clf.classify(seg, factual_only=True, names=names)
+        # context carries over one sentence: "Protesters rallied ... Police fired tear gas to disperse them."
+        own_groups = clf.groups_in(seg)
+        groups = {**previous_groups, **own_groups}
+        previous_groups = own_groups
+        result = clf.classify(seg, factual_only=True, names=names, groups=groups)
         kind = ""
         trigger: Token | None = None
         if result.is_operation:

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 from .gazetteer import Entry, Gazetteer, ensure_gazetteer
 from .names import fold
 from .place import Place
+from .gazetteer.geometry import medoid
 from .regions import RegionLocator, RegionPhrase, find_region_phrases, region_words, town_radius
 from .resolve import Resolution, Resolver
 from .settings import Settings
@@ -66,10 +67,15 @@ class Geoparser:
         prefer = {p.base for p in phrases if p.wants_division and p.base is not None}
         resolutions = self.resolver.resolve(text, rec, prefer)
         by_mention: dict[int, Place] = {}
+        focus = None
         for res in resolutions:
             if res.mention.source == "dateline" and res.candidate is None:
                 continue  # an all-caps lead-in that is not a place
-            by_mention[id(res.mention)] = self._place(res)
+            place = self._place(res)
+            if not place.resolved:
+                focus = focus or self._focus(resolutions)
+                place = self._at_focus(place, focus) if focus else place
+            by_mention[id(res.mention)] = place
         places: list[Place] = []
         for mention in recognition.mentions:
             place = supers.get(id(mention)) or by_mention.get(id(mention))
@@ -79,6 +85,32 @@ class Geoparser:
             places.extend(self._region_places(text, phrases, kept, resolutions))
         places.sort(key=lambda p: (p.start, -p.end))
         return places
+
+    def _focus(self, resolutions: list[Resolution]) -> tuple[float, float, str, str] | None:
+        """Where the report is about: the medoid of its resolved towns and divisions, else its
+        most named country. (lat, lon, country code, description)"""
+        points = [(r.candidate.entry.lat, r.candidate.entry.lon) for r in resolutions
+                  if r.candidate and r.candidate.entry.kind in ("place", "admin2", "admin1")]
+        if points:
+            lat, lon = medoid(points)
+            near = self.gazetteer.nearest_place(lat, lon)
+            cc = near[1].country_code if near else ""
+            return lat, lon, cc, f"the middle of the report's {len(points)} resolved places"
+        countries = [r.candidate.entry for r in resolutions if r.candidate and r.candidate.entry.kind == "country"]
+        if countries:
+            top = max(set(e.geonameid for e in countries), key=[e.geonameid for e in countries].count)
+            entry = next(e for e in countries if e.geonameid == top)
+            return entry.lat, entry.lon, entry.country_code, f"{entry.name}, the report's country"
+        return None
+
+    def _at_focus(self, place: Place, focus: tuple[float, float, str, str]) -> Place:
+        """An unknown name placed at the report's focus, as ACLED codes a village it cannot find
+        to the larger area the report is about (precision 3)."""
+        lat, lon, cc, why = focus
+        return replace(place, resolved=True, name=place.text, latitude=round(lat, 5), longitude=round(lon, 5),
+                       country_code=cc, country=self.gazetteer.country_name(cc), feature="focus",
+                       precision=3, radius_km=100.0, score=0.1, kind="region",
+                       reason=f"{place.reason}; placed at {why} (precision 3)")
 
     def _super_place(self, mention: Mention, item: dict) -> Place:
         eventable = bool(item.get("eventable", False))

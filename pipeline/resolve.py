@@ -25,7 +25,6 @@ from .toponyms import Mention, Recognition
 W_POPULATION = 0.12  # per decade of population
 W_COUNTRY_SHARE = 0.9
 W_COUNTRY_PRESENT = 0.3
-W_PICKED_COUNTRY = 0.5
 W_ADMIN1 = 0.5
 W_DISTANCE = 0.6
 DISTANCE_SCALE_KM = 250.0
@@ -126,8 +125,6 @@ class Context:
     admin1s: list[tuple[int, tuple[str, str]]] = field(default_factory=list)  # (mention index, division)
     dateline_country: str = ""
     points: list[tuple[int, float, float]] = field(default_factory=list)  # (mention index, lat, lon)
-    #: Countries of the first pass's choices: where the report's places mostly are.
-    picked_countries: list[tuple[int, str]] = field(default_factory=list)
     #: Per distinct name: where its candidates could be (divisions, grid cells) and a weight.
     footprints: list["Footprint"] = field(default_factory=list)
 
@@ -163,8 +160,6 @@ class Resolver:
             if res.candidate is None:
                 continue
             entry = res.candidate.entry
-            if entry.country_code and entry.kind != "country":
-                ctx.picked_countries.append((i, entry.country_code))
             if entry.kind in ("place", "admin2", "admin1"):
                 ctx.points.append((i, entry.lat, entry.lon))
                 if entry.admin1_code:
@@ -248,10 +243,6 @@ class Resolver:
         if qualifier is not None and entry.country_code == qualifier[0]:
             if not qualifier[1] or entry.admin1_code == qualifier[1]:
                 score += W_QUALIFIER
-        if index is not None and entry.country_code and ctx.picked_countries:
-            others = [cc for i, cc in ctx.picked_countries if i != index]
-            if others:
-                score += W_PICKED_COUNTRY * others.count(entry.country_code) / len(others)
         if index is not None and entry.kind in ("place", "admin2", "admin1"):
             division = (entry.country_code, entry.admin1_code)
             if entry.admin1_code and any(i != index and d == division for i, d in ctx.admin1s):

@@ -158,3 +158,16 @@ def test_security_forces_take_the_country_of_the_event(nlp):
     kirkuk.country = "Iraq"
     (e,) = run(nlp, text, places=[kirkuk])
     assert e.actor1 == "Military Forces of Iraq" and e.inter1 == 1
+
+
+def test_protest_and_the_force_used_on_it_are_one_event(nlp):
+    text = ("Hundreds of protesters rallied in Baghdad's Tahrir Square on Friday to demand jobs. "
+            "Security forces fired tear gas to disperse them.")
+    (e,) = run(nlp, text, published="2024-06-10")
+    assert e.sub_event_type == "Protest with intervention" and e.actor1 == "Protesters"
+
+
+def test_pronoun_agent_is_the_speaker(nlp):
+    (e,) = run(nlp, "The SDF said it had captured 7 ISIS fighters in a joint raid with coalition forces.")
+    assert e.actor1 == "Syrian Democratic Forces" and e.actor2 == "Islamic State"
+    assert "US-led Coalition" in e.assoc_actor_1 and e.detained == 7
