@@ -249,11 +249,13 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
             return Factuality(GENERIC, f"generic quantifier '{child.text}'", verb)
     if trigger.dep_ == "pobj" and trigger.head.head.lower_ in {"series", "campaign", "wave", "spate", "string"}:
         return Factuality(GENERIC, f"part of a {trigger.head.head.lower_}", verb)
-    for child in verb.children:  # "no civilians were killed", "nobody was hurt"
-        if child.dep_ in {"nsubj", "nsubjpass", "dobj"}:
-            if child.lower_ in {"nobody", "none", "nothing", "noone"} or any(
-                    g.dep_ in {"det", "amod"} and g.lower_ in {"no", "few"} for g in child.children):
-                return Factuality(NEGATED, f"negated by 'no' on '{child.text}'", verb)
+    clause_heads = [verb] + ([verb.head] if verb.dep_ in {"xcomp", "conj"} and verb.head is not verb else [])
+    for head in clause_heads:  # "no civilians were killed", "few governments have agreed to take back"
+        for child in head.children:
+            if child.dep_ in {"nsubj", "nsubjpass", "dobj"}:
+                if child.lower_ in {"nobody", "none", "nothing", "noone"} or any(
+                        g.dep_ in {"det", "amod"} and g.lower_ in {"no", "few"} for g in child.children):
+                    return Factuality(NEGATED, f"negated by '{child.text}' with no/few", verb)
     chain = [verb]
     cur = verb
     for _ in range(7):  # the verb's own clause and the clauses that embed it

@@ -116,7 +116,7 @@ class Geoparser:
         eventable = bool(item.get("eventable", False))
         return Place(text=mention.text, start=mention.start, end=mention.end, resolved=True,
                      name=item["names"][0], latitude=item["lat"], longitude=item["lon"],
-                     country_code=item.get("country", ""), feature="region", precision=3,
+                     country_code=item.get("country", ""), feature="super-region", precision=3,
                      radius_km=float(item["radius_km"]), score=0.9, kind="region", eventable=eventable,
                      reason=f"'{mention.text}': a named super-region" + ("" if eventable else
                                                                       "; not a location for events"),

@@ -81,7 +81,7 @@ def evaluate_geo(path: Path | str, settings: Settings, spans: bool = False, limi
             gold = {(t["start"], t["end"]): t for t in doc["toponyms"]}
             excluded = doc.get("excluded", [])
             # Region phrases ("northwestern Syria") are not toponyms; the toponym inside them is.
-            predicted = [p for p in parser.parse(parsed) if not (p.kind == "region" and p.eventable)]
+            predicted = [p for p in parser.parse(parsed) if p.feature != "region"]
             predicted = [p for p in predicted if not _overlaps(p.start, p.end, excluded)]
             gold_total += len(gold)
             predicted_total += len(predicted)
