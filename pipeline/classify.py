@@ -141,8 +141,12 @@ class TypeClassifier:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         agent |= head_words(pobj)
-        if not agent and verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head is not verb:
-            for child in verb.head.children:
+        cur = verb
+        for _ in range(3):  # shared subject: "forces achieved a victory by controlling ...", "... and retook"
+            if agent or cur.dep_ not in {"conj", "xcomp", "advcl", "pcomp", "prep"} or cur.head is cur:
+                break
+            cur = cur.head
+            for child in cur.children:
                 if child.dep_ in {"nsubj", "csubj"}:
                     agent |= head_words(child)
         if not agent:  # "Iraqi troops' recapture of ..."
