@@ -156,6 +156,29 @@ def _cue_root(doc: Doc, start: int, end: int) -> Token:
     return doc[start:end].root
 
 
+def _earlier_event_tokens(seg: Span) -> set[int]:
+    """Tokens naming an event that this sentence's event answered ("... answered an attack on Tuesday,
+    when missiles were fired at the base"): read as a second, separate event."""
+    words = modality().response_words
+    out: set[int] = set()
+    for tok in seg:
+        if tok.lemma_.lower() in words:
+            for child in tok.children:
+                if child.dep_ in {"dobj", "prep", "pobj", "advcl"} and child.i > tok.i:
+                    out.update(t.i for t in child.subtree if seg.start <= t.i < seg.end)
+    return out
+
+
+def _masked(seg: Span, hidden: set[int]) -> str:
+    """The sentence with some tokens blanked (offsets kept), so dates are read from one event's words."""
+    chars = list(seg.text)
+    for i in hidden:
+        tok = seg.doc[i]
+        for k in range(tok.idx - seg.start_char, tok.idx - seg.start_char + len(tok.text)):
+            chars[k] = " "
+    return "".join(chars)
+
+
 def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClassifier,
                    actors: ActorDictionary, actor_mentions: list[ActorMention],
                    segs: list[Span] | None = None) -> list[_Mention]:
@@ -172,38 +195,53 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
         own_groups = clf.groups_in(seg)
         groups = {**previous_groups, **own_groups}
         previous_groups = own_groups
-        result = clf.classify(seg, factual_only=True, names=names, groups=groups)
-        kind = ""
-        trigger: Token | None = None
-        if result.is_operation:
-            kind = SPECIFIC
-            best = max(zip(result.cues, result.weights), key=lambda cw: (cw[1], -cw[0].start))[0]
-            trigger = _cue_root(doc, best.start, best.end)
-        elif result.subtype is None and result.generic:
-            standing = [g for g in result.generic if g.phrase not in clf.support_only]
-            chosen = standing[0] if standing else result.generic[0]
-            kind = GENERIC_KIND if standing else SUPPORT
-            trigger = _cue_root(doc, chosen.start, chosen.end)
-        if trigger is None:
-            continue
-        fact = factuality(trigger, seg)
-        if fact.status not in FACTUAL:
-            continue
-        if not _headline(seg, index) and _present_state(fact.verb):
-            continue
-        if _in_an_earlier_year(trigger, fact.verb, report.published):
-            continue
-        summary = any(is_summary(_cue_root(doc, c.start, c.end), seg) for c in result.cues + result.generic)
-        roles = assign_roles(trigger, seg, actor_mentions, actors)
-        when = resolve_date(seg.text, report.published)
-        if when.evidence:
-            s, e, t = when.evidence
-            when.evidence = [seg.start_char + s, seg.start_char + e, t]
-        out.append(_Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
-                            fact.status, fact.reason, summary, roles, when, count_casualties(seg),
-                            link_place(seg, trigger, fact.verb, places, not_places), _headline(seg, index),
-                            is_earlier_event(trigger)))
+        earlier = _earlier_event_tokens(seg)
+        readings = [(names | earlier, earlier)]  # (tokens whose cues are ignored, tokens hidden from dates)
+        if earlier:
+            rest = {t.i for t in seg} - earlier
+            readings.append((names | rest, rest))
+        for ignored, hidden in readings:
+            mention = _read_mention(seg, index, report, places, clf, actors, actor_mentions, groups, ignored,
+                                    hidden, not_places)
+            if mention is not None:
+                out.append(mention)
     return out
+
+
+def _read_mention(seg: Span, index: int, report: Report, places: list[Place], clf: TypeClassifier,
+                  actors: ActorDictionary, actor_mentions: list[ActorMention], groups: dict, ignored: set[int],
+                  hidden: set[int], not_places: list[tuple[int, int]]) -> _Mention | None:
+    """The event a sentence (or the part of it not in ``ignored``) asserts, if any."""
+    doc = seg.doc
+    result = clf.classify(seg, factual_only=True, names=ignored, groups=groups)
+    if result.is_operation:
+        kind = SPECIFIC
+        best = max(zip(result.cues, result.weights), key=lambda cw: (cw[1], -cw[0].start))[0]
+        trigger = _cue_root(doc, best.start, best.end)
+    elif result.subtype is None and result.generic:
+        standing = [g for g in result.generic if g.phrase not in clf.support_only]
+        chosen = standing[0] if standing else result.generic[0]
+        kind = GENERIC_KIND if standing else SUPPORT
+        trigger = _cue_root(doc, chosen.start, chosen.end)
+    else:
+        return None
+    fact = factuality(trigger, seg)
+    if fact.status not in FACTUAL:
+        return None
+    if not _headline(seg, index) and _present_state(fact.verb):
+        return None
+    if _in_an_earlier_year(trigger, fact.verb, report.published):
+        return None
+    summary = any(is_summary(_cue_root(doc, c.start, c.end), seg) for c in result.cues + result.generic)
+    roles = assign_roles(trigger, seg, actor_mentions, actors)
+    when = resolve_date(_masked(seg, hidden) if hidden else seg.text, report.published)
+    if when.evidence:
+        s, e, t = when.evidence
+        when.evidence = [seg.start_char + s, seg.start_char + e, t]
+    return _Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
+                    fact.status, fact.reason, summary, roles, when, count_casualties(seg),
+                    link_place(seg, trigger, fact.verb, places, not_places), _headline(seg, index),
+                    is_earlier_event(trigger))
 
 
 def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
