@@ -33,6 +33,8 @@ ARMED = {1, 2, 3, 4, 8}
 
 @dataclass
 class _Mention:
+    """What one sentence says about one event, before mentions of the same operation are merged."""
+
     seg: Span
     trigger: Token
     verb: Token
@@ -52,6 +54,8 @@ class _Mention:
 
 @dataclass
 class _Cluster:
+    """The mentions of one operation in a report: they become one row."""
+
     mentions: list[_Mention] = field(default_factory=list)
 
     @property

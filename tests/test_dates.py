@@ -53,3 +53,27 @@ def test_evidence_points_into_the_text():
     got = resolve_date(text, "2023-05-04")
     start, end, said = got.evidence
     assert text[start:end] == said == "Tuesday"
+
+
+from datetime import date, timedelta  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 12, 31)), st.sampled_from(WEEKDAYS))
+def test_a_weekday_is_within_the_week_before_publication(published, weekday):
+    got = resolve_date(f"Forces struck the town on {weekday}.", published.isoformat())
+    day = date.fromisoformat(got.date)
+    assert published - timedelta(days=6) <= day <= published
+    assert WEEKDAYS[day.weekday()] == weekday
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 12, 31)), st.integers(1, 12), st.integers(1, 28))
+def test_a_day_and_month_without_year_is_never_far_after_publication(published, month, day):
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"]
+    got = resolve_date(f"The raid took place on {day} {months[month - 1]}.", published.isoformat())
+    assert date.fromisoformat(got.date) <= published + timedelta(days=2)
+    assert got.precision == 1
