@@ -260,9 +260,8 @@ class TypeClassifier:
         if not scores:
             return Classification(None, 0.0, {}, [], generic_matches, "no cue")
         best_key = max(scores, key=lambda k: (scores[k], -self.subtypes[k].order))
-        escalations = [k for k, at in self.subtypes[best_key].yields_to if scores.get(k, 0.0) >= at]
-        if escalations:
-            best_key = max(escalations, key=lambda k: (scores[k], -self.subtypes[k].order))
+        # escalations are tried in the order listed (ACLED's precedence); the first that reaches its score wins
+        best_key = next((k for k, at in self.subtypes[best_key].yields_to if scores.get(k, 0.0) >= at), best_key)
         best = self.subtypes[best_key]
         cue_text = ", ".join(sorted({m.phrase for m in voters[best_key]}))
         if scores[best_key] < self.min_score:
