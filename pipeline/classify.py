@@ -95,6 +95,7 @@ class TypeClassifier:
         self.generic_default = self.subtypes[data["generic_default"]]
         self.generic_civilian_target = self.subtypes[data["generic_civilian_target"]]
         self.min_score = float(data.get("min_score", 3))
+        self.carried_groups = frozenset(data.get("carried_groups", ()))
         self.disrupt_verbs = frozenset(data.get("disrupt_verbs", ()))
         self.disrupt_nouns = frozenset(data.get("disrupt_nouns", ()))
         self.disrupt_from = frozenset(data.get("disrupt_from", ()))

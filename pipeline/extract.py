@@ -98,9 +98,9 @@ def _compatible(cluster: _Cluster, m: _Mention) -> bool:
             return False
     a1 = cluster.actor1()
     a1_syntactic = any(x.roles.syntactic for x in cluster.mentions)
-    if a1 and a1_syntactic and m.roles.actor1 and m.roles.syntactic and a1.actor.name != m.roles.actor1.actor.name \
-            and not (a1.actor.generic or m.roles.actor1.actor.generic):
-        return False
+    if a1 and m.roles.actor1 and (a1_syntactic or m.roles.syntactic) and a1.actor.name != m.roles.actor1.actor.name \
+            and a1.known and m.roles.actor1.known and not (a1.actor.generic or m.roles.actor1.actor.generic):
+        return False  # two named actors each doing something: two events
     if _anaphoric(m):  # "the raid", "the strike": a restatement, wherever the sentence places it
         return True
     for x in cluster.mentions:
@@ -198,7 +198,7 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
         # context carries over one sentence: "Protesters rallied ... Police fired tear gas to disperse them."
         own_groups = clf.groups_in(seg)
         groups = {**previous_groups, **own_groups}
-        previous_groups = own_groups
+        previous_groups = {g: ms for g, ms in own_groups.items() if g in clf.carried_groups}
         earlier = _earlier_event_tokens(seg)
         readings = [(names | earlier, earlier)]  # (tokens whose cues are ignored, tokens hidden from dates)
         if earlier:

@@ -175,21 +175,21 @@ def _core_span(gazetteer: Gazetteer, text: str, start: int, end: int) -> tuple[i
 
 def _city_word_is_extra(gazetteer: Gazetteer, span: str, stem: str) -> bool:
     """'X City' names the town X when no town is called 'X City' and X is a bigger town."""
-    full = [c.entry for c in gazetteer.candidates(span) if c.match_score >= 0.95]
+    full = [c.entry for c in gazetteer.exact_candidates(span) if c.match_score >= 0.95]
     if any(e.kind == "place" for e in full):
         return False
-    towns = [c.entry.population for c in gazetteer.candidates(stem)
+    towns = [c.entry.population for c in gazetteer.exact_candidates(stem)
              if c.match_score >= 0.95 and c.entry.kind == "place"]
     return bool(towns) and max(towns) > max((e.population for e in full), default=-1)
 
 
 def _exact_name(gazetteer: Gazetteer, span: str) -> bool:
-    return any(c.match_score >= 0.95 for c in gazetteer.candidates(span))
+    return any(c.match_score >= 0.95 for c in gazetteer.exact_candidates(span))
 
 
 def _is_division_name(gazetteer: Gazetteer, span: str) -> bool:
     """A country or first-level division named exactly ('Kentucky'), or a named county ('Walker County')."""
-    for cand in gazetteer.candidates(span):
+    for cand in gazetteer.exact_candidates(span):
         if cand.match_score < 0.95:
             continue
         if cand.entry.kind in ("country", "admin1") or (cand.entry.kind == "admin2" and " " in span):
@@ -197,13 +197,12 @@ def _is_division_name(gazetteer: Gazetteer, span: str) -> bool:
     return False
 
 
-def _inside_name(ent, gazetteer: Gazetteer) -> tuple[int, int] | None:
+def _inside_name(ent, text: str, gazetteer: Gazetteer) -> tuple[int, int] | None:
     """A place at the start of an organisation's name, or after its 'of' ('Gainesville Police
     Department', 'University of Georgia')."""
     tokens = list(ent)
     if len(tokens) < 2:
         return None
-    text = ent.doc.text
     if tokens[0].lower_ == "the":
         tokens = tokens[1:]
     for size in range(len(tokens) - 1, 0, -1):
@@ -267,7 +266,7 @@ def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recogn
             mentions.append(Mention(start, end, span, "ner", label))
             continue
         if label in ("ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT"):
-            inside = _inside_name(ent, gazetteer)
+            inside = _inside_name(ent, text, gazetteer)
             if inside is not None:
                 mentions.append(Mention(inside[0], inside[1], text[inside[0]:inside[1]], "ner", label))
     mentions.extend(_gazetteer_spans(doc, text, ents, gazetteer, mentions))
@@ -312,7 +311,7 @@ def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mention
 
 
 def _well_known(gazetteer: Gazetteer, span: str, min_population: int) -> bool:
-    for cand in gazetteer.candidates(span):
+    for cand in gazetteer.exact_candidates(span):
         if cand.match_score < 0.95:
             continue
         entry = cand.entry

@@ -42,9 +42,10 @@ class NameMatcher:
     def __init__(self, conn: sqlite3.Connection, get_entry: Callable[[int], Entry | None]):
         self._conn = conn
         self._get_entry = get_entry
-        self._fuzzy: dict[tuple[str, int], list[tuple[str, int]]] | None = None
+        self._fuzzy: dict[tuple[str, int], tuple[list[str], list[int]]] | None = None
 
-    def candidates(self, text: str) -> list[Candidate]:
+    def exact_candidates(self, text: str) -> list[Candidate]:
+        """Only exact and alternate names (no variants, no fuzzy): cheap checks in recognition."""
         key = fold(text)
         if key.startswith("the "):
             key = key[4:]
@@ -55,6 +56,16 @@ class NameMatcher:
             bare = strip_articles(key)
             if bare != key:
                 found = self._exact(bare, text)
+        found.sort(key=lambda c: (-c.match_score, -c.entry.population))
+        return found[:MAX_CANDIDATES]
+
+    def candidates(self, text: str) -> list[Candidate]:
+        key = fold(text)
+        if key.startswith("the "):
+            key = key[4:]
+        if not key:
+            return []
+        found = self.exact_candidates(text)
         if not found:
             found = self._variants(text, key)
         if not found:
@@ -105,30 +116,36 @@ class NameMatcher:
         if len(key) < FUZZY_MIN_LENGTH:
             return []
         index = self._fuzzy_index()
-        pool: list[tuple[str, int]] = []
+        keys: list[str] = []
+        ids: list[int] = []
         for length in (len(key) - 1, len(key), len(key) + 1):
-            pool.extend(index.get((key[0], length), ()))
-        if not pool:
+            bucket = index.get((key[0], length))
+            if bucket:
+                keys.extend(bucket[0])
+                ids.extend(bucket[1])
+        if not keys:
             return []
-        hits = process.extract(key, [k for k, _ in pool], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
+        hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
         out: dict[int, Candidate] = {}
         for matched_key, score, pos in hits:
-            entry = self._get_entry(pool[pos][1])
+            entry = self._get_entry(ids[pos])
             if entry is None or entry.geonameid in out:
                 continue
             out[entry.geonameid] = Candidate(
                 entry, matched_key, f"fuzzy match ({score:.0f}%) to {entry.name}", 0.5 * score / 100)
         return list(out.values())
 
-    def _fuzzy_index(self) -> dict[tuple[str, int], list[tuple[str, int]]]:
+    def _fuzzy_index(self) -> dict[tuple[str, int], tuple[list[str], list[int]]]:
         """Keys of well-known features bucketed by first letter and length, loaded on first use."""
         if self._fuzzy is None:
-            index: dict[tuple[str, int], list[tuple[str, int]]] = defaultdict(list)
+            index: dict[tuple[str, int], tuple[list[str], list[int]]] = defaultdict(lambda: ([], []))
             rows = self._conn.execute(
                 "SELECT n.key, n.geonameid FROM names n JOIN places p USING (geonameid) "
                 "WHERE p.population >= ? OR p.feature_class = 'A'", (FUZZY_MIN_POPULATION,))
             for key, gid in rows:
-                index[(key[0], len(key))].append((key, gid))
+                bucket = index[(key[0], len(key))]
+                bucket[0].append(key)
+                bucket[1].append(gid)
             self._fuzzy = dict(index)
         return self._fuzzy
 

@@ -29,6 +29,7 @@ class Gazetteer:
         self._conn = conn
         self._lock = threading.RLock()
         self.candidates = lru_cache(maxsize=100_000)(self._candidates)
+        self.exact_candidates = lru_cache(maxsize=100_000)(self._exact_candidates)
         self.get = lru_cache(maxsize=100_000)(self._get)  # type: ignore[method-assign]
         self._matcher = NameMatcher(conn, self.get)
         self._places_in = lru_cache(maxsize=512)(self._load_places_in)
@@ -58,6 +59,10 @@ class Gazetteer:
     def _candidates(self, text: str) -> tuple[Candidate, ...]:
         with self._lock:
             return tuple(self._matcher.candidates(text))
+
+    def _exact_candidates(self, text: str) -> tuple[Candidate, ...]:
+        with self._lock:
+            return tuple(self._matcher.exact_candidates(text))
 
     def _get(self, geonameid: int) -> Entry | None:
         rows = self._query(f"SELECT {_ENTRY_SQL} FROM places p WHERE p.geonameid = ?", (geonameid,))
