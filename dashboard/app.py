@@ -6,9 +6,8 @@ The dashboard only reads the store and calls pipeline's public API; it holds no 
 """
 from __future__ import annotations
 
-import os
 import sys
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -49,10 +48,39 @@ def store_version(path: Path) -> float:
     return max(stamps, default=0.0)
 
 
-@st.cache_data(show_spinner="Reading the event store…", max_entries=4)
+@st.cache_resource(show_spinner="Reading the event store…", max_entries=2)
 def load_events(db_path: str, version: float) -> pd.DataFrame:
+    """The whole event table, shared by all sessions (treat it as read-only: no copy per rerun)."""
     with Store(db_path, readonly=True) as store:
         return store.events()
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_options(db_path: str, version: float) -> flt.FilterOptions:
+    return flt.filter_options(load_events(db_path, version))
+
+
+@dataclass(frozen=True)
+class View:
+    """One filtered view of the store, with what the map needs from it."""
+
+    events: pd.DataFrame
+    drawn: int
+    bounds: list[list[float]] | None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def load_view(db_path: str, version: float, view_key: str) -> View:
+    """The events a filter state keeps (cached: analysts flip between a few views)."""
+    wanted = flt.from_view_key(view_key)
+    texts = load_report_texts(db_path, version) if wanted.text.strip() else {}
+    events = flt.apply_filters(load_events(db_path, version), wanted, texts)
+    return View(events, len(mapview.drawable(events)), mapview.event_bounds(events))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def timeline_counts(db_path: str, version: float, view_key: str) -> tuple[pd.DataFrame, str]:
+    return timeline.period_counts(load_view(db_path, version, view_key).events)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -73,27 +101,40 @@ def export_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
     return exporter.export(frame, fmt)
 
 
-def init_filters_from_url(frame: pd.DataFrame) -> None:
+@st.cache_data(show_spinner=False, max_entries=32)
+def published_payload(db_path: str, version: float, view_key: str, _shown: pd.DataFrame) -> str | None:
+    """The URL of this view's events as a static JSON file (one file per store version and view)."""
+    return mapview.publish_payload(mapview.to_script_json(mapview.map_payload(_shown)))
+
+
+def payload_url_for(db_path: str, version: float, view_key: str, shown: pd.DataFrame) -> str | None:
+    """Big views go to the browser as a file; small ones inline (None)."""
+    if len(shown) <= mapview.INLINE_LIMIT:
+        return None
+    url = published_payload(db_path, version, view_key, shown)
+    if url and not (mapview.PAYLOAD_DIR / url.rsplit("/", 1)[-1]).exists():  # pruned meanwhile
+        published_payload.clear()
+        url = published_payload(db_path, version, view_key, shown)
+    return url
+
+
+def init_filters_from_url(options: flt.FilterOptions) -> None:
     """On a session's first run, set the widgets from the query string (a shared link)."""
     if st.session_state.get("_filters_initialised"):
         return
     st.session_state["_filters_initialised"] = True
     params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
-    wanted = flt.from_query(params)
-    set_widgets(wanted, frame)
+    set_widgets(flt.from_query(params), options)
 
 
-def set_widgets(wanted: flt.Filters, frame: pd.DataFrame) -> None:
+def set_widgets(wanted: flt.Filters, options: flt.FilterOptions) -> None:
     """Put ``wanted`` into the widgets' state, dropping values the data does not offer."""
     state = st.session_state
-    state[WIDGET_KEYS["actors"]] = [a for a in wanted.actors if a in flt.actor_options(frame)]
-    for name, column in (("event_types", "event_type"), ("sub_types", "sub_event_type"),
-                         ("countries", "country"), ("admin1", "admin1"), ("publishers", "source")):
-        allowed = set(flt.options(frame, column))
+    for name in ("actors", "event_types", "sub_types", "countries", "admin1", "publishers"):
+        allowed = set(getattr(options, name))
         state[WIDGET_KEYS[name]] = [v for v in getattr(wanted, name) if v in allowed]
-    bounds = flt.date_bounds(frame)
-    if bounds:
-        lo, hi = bounds
+    if options.date_bounds:
+        lo, hi = options.date_bounds
         start = min(max(wanted.date_from or lo, lo), hi)
         end = max(min(wanted.date_to or hi, hi), start)
         state[WIDGET_KEYS["dates"]] = (start, end)
@@ -102,18 +143,18 @@ def set_widgets(wanted: flt.Filters, frame: pd.DataFrame) -> None:
     state[WIDGET_KEYS["text"]] = wanted.text
 
 
-def reset_filters(frame: pd.DataFrame) -> None:
-    set_widgets(flt.Filters(), frame)
+def reset_filters(options: flt.FilterOptions) -> None:
+    set_widgets(flt.Filters(), options)
     st.session_state.pop("selected_event", None)
 
 
-def sidebar_filters(frame: pd.DataFrame) -> flt.Filters:
+def sidebar_filters(options: flt.FilterOptions) -> flt.Filters:
     """Draw the filter widgets and return what they say."""
     side = st.sidebar
     side.header("Filters")
-    actors = side.multiselect("Actor (actor 1, actor 2 or associated)", flt.actor_options(frame),
+    actors = side.multiselect("Actor (actor 1, actor 2 or associated)", options.actors,
                               key=WIDGET_KEYS["actors"])
-    bounds = flt.date_bounds(frame)
+    bounds = options.date_bounds
     date_from = date_to = None
     if bounds:
         picked = side.date_input("Date range", min_value=bounds[0], max_value=bounds[1],
@@ -123,19 +164,17 @@ def sidebar_filters(frame: pd.DataFrame) -> flt.Filters:
             date_to = picked[1] if picked[1] != bounds[1] else None
         elif isinstance(picked, (tuple, list)) and len(picked) == 1:  # half-picked range
             date_from = picked[0]
-    event_types = side.multiselect("Event type", flt.options(frame, "event_type"), key=WIDGET_KEYS["event_types"])
-    sub_types = side.multiselect("Sub-event type", flt.options(frame, "sub_event_type"),
-                                 key=WIDGET_KEYS["sub_types"])
-    countries = side.multiselect("Country", flt.options(frame, "country"), key=WIDGET_KEYS["countries"])
-    admin1 = side.multiselect("Province (admin1)", flt.options(frame, "admin1"), key=WIDGET_KEYS["admin1"])
+    event_types = side.multiselect("Event type", options.event_types, key=WIDGET_KEYS["event_types"])
+    sub_types = side.multiselect("Sub-event type", options.sub_types, key=WIDGET_KEYS["sub_types"])
+    countries = side.multiselect("Country", options.countries, key=WIDGET_KEYS["countries"])
+    admin1 = side.multiselect("Province (admin1)", options.admin1, key=WIDGET_KEYS["admin1"])
     precisions = side.multiselect("Location precision", [1, 2, 3], key=WIDGET_KEYS["precisions"],
                                   format_func=lambda p: mapview.PRECISION_LABELS.get(p, str(p)))
     min_fatalities = side.number_input("Minimum fatalities", min_value=0, step=1,
                                        key=WIDGET_KEYS["min_fatalities"])
-    publishers = side.multiselect("Source / publisher", flt.options(frame, "source"),
-                                  key=WIDGET_KEYS["publishers"])
+    publishers = side.multiselect("Source / publisher", options.publishers, key=WIDGET_KEYS["publishers"])
     text = side.text_input("Search notes and report texts", key=WIDGET_KEYS["text"])
-    side.button("Reset filters", on_click=reset_filters, args=(frame,), key="reset_filters")
+    side.button("Reset filters", on_click=reset_filters, args=(options,), key="reset_filters")
     return flt.Filters(actors=actors, event_types=event_types, sub_types=sub_types, date_from=date_from,
                        date_to=date_to, countries=countries, admin1=admin1, precisions=list(precisions),
                        min_fatalities=int(min_fatalities or 0), publishers=publishers, text=text)
@@ -150,10 +189,10 @@ def sync_url(current: flt.Filters) -> None:
         st.query_params.from_dict(wanted)
 
 
-def on_timeline_select(frame: pd.DataFrame) -> None:
+def on_timeline_select(options: flt.FilterOptions) -> None:
     """A brushed period on the timeline becomes the date filter."""
     period = timeline.selected_period(st.session_state.get("timeline"))
-    bounds = flt.date_bounds(frame)
+    bounds = options.date_bounds
     if period and bounds:
         start = min(max(period[0], bounds[0]), bounds[1])
         end = max(min(period[1], bounds[1]), start)
@@ -177,7 +216,7 @@ def render_table(shown: pd.DataFrame) -> None:
         st.caption(f"The first {TABLE_ROW_LIMIT:,} of {len(shown):,} events; export the view for all of them.")
     st.dataframe(table[TABLE_COLUMNS + ["latitude", "longitude"]], key="table", hide_index=True,
                  on_select=lambda: on_table_select(table), selection_mode="single-row",
-                 column_order=TABLE_COLUMNS, use_container_width=True)
+                 column_order=TABLE_COLUMNS, width="stretch")
 
 
 def render_exports(shown: pd.DataFrame) -> None:
@@ -231,25 +270,28 @@ def main() -> None:
         footer(settings.tiles)
         return
 
-    init_filters_from_url(frame)
-    current = sidebar_filters(frame)
+    options = load_options(str(db_path), version)
+    init_filters_from_url(options)
+    current = sidebar_filters(options)
     sync_url(current)
     if st.session_state.get("_last_filters") != current:  # a new view fits its events again
         st.session_state["_last_filters"] = current
         st.session_state.pop("map_focus", None)
-    texts = load_report_texts(str(db_path), version) if current.text.strip() else {}
-    shown = flt.apply_filters(frame, current, texts)
-    drawn = len(mapview.drawable(shown))
-    not_drawn = len(shown) - drawn
+    view_key = flt.view_key(current)
+    view = load_view(str(db_path), version, view_key)
+    shown = view.events
+    not_drawn = len(shown) - view.drawn
     runs = st.session_state["_runs"] = st.session_state.get("_runs", 0) + 1  # lets tests see a rerun end
-    st.markdown(f"<span data-testid='opsmap-count' data-run='{runs}'>**{len(shown):,}** of {len(frame):,} events shown</span>"
+    st.markdown(f"<span data-testid='opsmap-count' data-run='{runs}'>**{len(shown):,}** of {len(frame):,} "
+                "events shown</span>"
                 + (f" ({not_drawn:,} without a single point — aggregates or unplaced — are in the table only)"
                    if not_drawn else ""), unsafe_allow_html=True)
 
     map_column, panel_column = st.columns([3, 2], gap="medium")
     focus = st.session_state.get("map_focus")
     with map_column:
-        fmap = mapview.build_map(shown, settings.tiles, settings.tiles_attribution)
+        fmap = mapview.build_map(shown, settings.tiles, settings.tiles_attribution, bounds=view.bounds,
+                                 payload_url=payload_url_for(str(db_path), version, view_key, shown))
         result = st_folium(fmap, key="events_map", height=MAP_HEIGHT, use_container_width=True,
                            returned_objects=["last_object_clicked_tooltip"],
                            center=focus, zoom=FOCUS_ZOOM if focus else None)
@@ -268,8 +310,9 @@ def main() -> None:
     timeline_tab, table_tab, export_tab, add_tab = st.tabs(["Timeline", "Table", "Export", "Add a report"])
     with timeline_tab:
         st.caption("Drag across the chart to set the date filter to that period.")
-        st.altair_chart(timeline.timeline_chart(shown), key="timeline", on_select=lambda: on_timeline_select(frame),
-                        selection_mode=timeline.SELECTION_NAME, use_container_width=True)
+        chart = timeline.timeline_chart(*timeline_counts(str(db_path), version, view_key))
+        st.altair_chart(chart, key="timeline", on_select=lambda: on_timeline_select(options),
+                        selection_mode=timeline.SELECTION_NAME, width="stretch")
     with table_tab:
         render_table(shown)
     with export_tab:

@@ -4,6 +4,7 @@ Kept free of Streamlit so the rules are unit-testable and the URL format is defi
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -75,6 +76,27 @@ def date_bounds(frame: pd.DataFrame) -> tuple[date, date] | None:
     return dates.min().date(), dates.max().date()
 
 
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the widgets offer: computed once per store version, not on every rerun."""
+
+    actors: list[str]
+    event_types: list[str]
+    sub_types: list[str]
+    countries: list[str]
+    admin1: list[str]
+    publishers: list[str]
+    date_bounds: tuple[date, date] | None
+
+
+def filter_options(frame: pd.DataFrame) -> FilterOptions:
+    return FilterOptions(
+        actors=actor_options(frame), event_types=options(frame, "event_type"),
+        sub_types=options(frame, "sub_event_type"), countries=options(frame, "country"),
+        admin1=options(frame, "admin1"), publishers=options(frame, "source"),
+        date_bounds=date_bounds(frame))
+
+
 def _involves_actor(frame: pd.DataFrame, wanted: set[str]) -> pd.Series:
     hit = pd.Series(False, index=frame.index)
     for column in ACTOR_COLUMNS:
@@ -86,6 +108,8 @@ def _involves_actor(frame: pd.DataFrame, wanted: set[str]) -> pd.Series:
 def apply_filters(frame: pd.DataFrame, filters: Filters,
                   report_texts: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The rows of ``frame`` that ``filters`` keeps. Free text searches notes and report texts."""
+    if filters.is_default():
+        return frame
     keep = pd.Series(True, index=frame.index)
     if filters.actors:
         keep &= _involves_actor(frame, set(filters.actors))
@@ -135,6 +159,16 @@ def to_query(filters: Filters) -> dict[str, str | list[str]]:
         else:
             query[key] = str(value)
     return query
+
+
+def view_key(filters: Filters) -> str:
+    """A stable text key for a filter state (for caches); :func:`from_view_key` reverses it."""
+    query = {k: v if isinstance(v, list) else [v] for k, v in to_query(filters).items()}
+    return json.dumps(query, sort_keys=True, ensure_ascii=False)
+
+
+def from_view_key(key: str) -> Filters:
+    return from_query(json.loads(key))
 
 
 def from_query(params: Mapping[str, list[str]]) -> Filters:

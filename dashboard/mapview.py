@@ -11,9 +11,13 @@ other URLs from the payload) and again in the browser.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import re
+import tempfile
+from pathlib import Path
 
 import folium
 import pandas as pd
@@ -44,6 +48,12 @@ PRECISION_LABELS: dict[int, str] = {
 #: Above this many events the popup omits the source sentence (it is in the event panel), so
 #: the payload stays small enough to load quickly.
 NOTES_IN_POPUP_LIMIT = 20_000
+#: Up to this many events the uncertainty circles are on from the start; above, on request.
+CIRCLES_ON_LIMIT = 20_000
+#: Views of more events than this are fetched as a static file rather than sent inline.
+INLINE_LIMIT = 2_000
+PAYLOAD_DIR = assets.STATIC_DIR / "data"
+PAYLOAD_URL = "/app/static/data"
 TOOLTIP_ID_PATTERN = re.compile(r"\(event ([^()]*)\)\s*$")
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
@@ -131,6 +141,7 @@ def map_payload(frame: pd.DataFrame, *, include_notes: bool | None = None) -> di
         "prec": precisions, "radius": radii,
         "src": src_codes, "srcs": srcs, "url": url_codes, "urls": urls,
         "precisionLabels": {str(k): v for k, v in PRECISION_LABELS.items()},
+        "circlesOnUpTo": CIRCLES_ON_LIMIT,
     }
     if include_notes:
         payload["notes"] = events["notes"].fillna("").astype(str).tolist()
@@ -155,18 +166,38 @@ def event_id_from_tooltip(tooltip: str | None) -> str | None:
 
 
 class EventLayer(JSCSSMixin):
-    """Clustered, type-coloured event markers, uncertainty circles, a heat layer and a legend."""
+    """Clustered, type-coloured event markers, uncertainty circles, a heat layer and a legend.
+
+    The events come either inline (``payload_json``) or from a URL (``payload_url``, a JSON file
+    served from the app's static folder, which keeps big views out of Streamlit's messages).
+    Tooltips and popups are bound when a marker is first hovered or clicked, not up front.
+    """
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var d = {{ this.payload_json }};
-  var n = d.id.length;
   var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
   function safeUrl(u) { return (typeof u === "string" && /^https?:\\/\\/[^\\s<>"']+$/i.test(u)) ? u : null; }
   function cssId(s) { return String(s).replace(/[^A-Za-z0-9_-]/g, "_"); }
+  var d = null, byId = {}, loading = false;
+  window.opsmap = {count: 0, ready: false, byId: byId};
+
+  // Added now, filled later: streamlit-folium wires its click reporting to the layers present
+  // when this script has run, and our handlers run before its own.
+  var cluster = L.markerClusterGroup({
+    chunkedLoading: true, chunkInterval: 150, chunkDelay: 10, showCoverageOnHover: false,
+    maxClusterRadius: 40, chunkProgress: function (done, total) {
+      if (loading && done >= total) { loading = false; window.opsmap.ready = true; }
+    }
+  });
+  map.addLayer(cluster);
+  cluster.on("mouseover", function (e) { describe(e.layer); e.layer.openTooltip(); });
+  cluster.on("click", function (e) {
+    if (e.layer.getPopup && !e.layer.getPopup()) { describe(e.layer); e.layer.openPopup(); }
+  });
+
   function line(box, label, value) {
     if (value === "" || value === null || value === undefined) { return; }
     var div = document.createElement("div");
@@ -195,7 +226,7 @@ class EventLayer(JSCSSMixin):
       quote.textContent = d.notes[i];
       box.appendChild(quote);
     } else {
-      line(box, "Source sentence", "shown in the event panel below the map");
+      line(box, "Source sentence", "in the event panel next to the map");
     }
     var url = safeUrl(d.urls[d.url[i]]);
     var publisher = d.srcs[d.src[i]];
@@ -212,69 +243,81 @@ class EventLayer(JSCSSMixin):
     }
     return box;
   }
-  function popupMaker(i) { return function () { return popupFor(i); }; }
+  function describe(layer) {
+    var i = layer.opsmapIndex;
+    if (i === undefined || layer.getTooltip()) { return; }
+    // A string tooltip is parsed as HTML (by Leaflet and by streamlit-folium): escape it all.
+    layer.bindTooltip(esc(d.date[i] + " \u00b7 " + d.types[d.type[i]] + " \u00b7 " + d.locs[d.loc[i]])
+                      + " (event " + esc(d.id[i]) + ")");
+    layer.bindPopup(function () { return popupFor(i); }, {maxWidth: 380});
+  }
 
-  window.opsmap = {count: n, ready: n === 0};
-  var cluster = L.markerClusterGroup({
-    chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 40,
-    chunkProgress: function (done, total) { if (done >= total) { window.opsmap.ready = true; } }
-  });
-  var circles = L.layerGroup();
-  var canvas = L.canvas({padding: 0.5});
-  var heatPoints = [];
-  var markers = new Array(n);
-  var byId = {};
-  for (var i = 0; i < n; i++) {
-    var colour = d.colours[d.type[i]];
-    var exact = d.radius[i] <= 0;
-    var marker = L.circleMarker([d.lat[i], d.lon[i]], {
-      radius: 7, color: exact ? "#222" : colour, weight: exact ? 1 : 2,
-      dashArray: exact ? null : "3 3", fillColor: colour, fillOpacity: exact ? 0.9 : 0.4,
-      className: "opsmap-event opsmap-ev-" + cssId(d.id[i])
+  function draw(data) {
+    d = data;
+    var n = d.id.length;
+    window.opsmap.count = n;
+    var markers = new Array(n);
+    for (var i = 0; i < n; i++) {
+      var colour = d.colours[d.type[i]];
+      var exact = d.radius[i] <= 0;
+      var marker = L.circleMarker([d.lat[i], d.lon[i]], {
+        radius: 7, color: exact ? "#222" : colour, weight: exact ? 1 : 2,
+        dashArray: exact ? null : "3 3", fillColor: colour, fillOpacity: exact ? 0.9 : 0.4,
+        className: "opsmap-event opsmap-ev-" + cssId(d.id[i])
+      });
+      marker.opsmapIndex = i;
+      markers[i] = marker;
+      byId[d.id[i]] = marker;
+    }
+    if (n === 0) { window.opsmap.ready = true; } else { loading = true; cluster.addLayers(markers); }
+
+    var circles = L.layerGroup(), circlesDrawn = false, canvas = L.canvas({padding: 0.5});
+    circles.on("add", function () {  // drawn on first display only
+      if (circlesDrawn) { return; }
+      circlesDrawn = true;
+      for (var j = 0; j < n; j++) {
+        if (d.radius[j] > 0) {
+          L.circle([d.lat[j], d.lon[j]], {
+            radius: d.radius[j] * 1000, renderer: canvas, interactive: false,
+            color: d.colours[d.type[j]], weight: 1, dashArray: "4 4", fillOpacity: 0.06
+          }).addTo(circles);
+        }
+      }
     });
-    marker.bindPopup(popupMaker(i), {maxWidth: 380});
-    marker.bindTooltip(esc(d.date[i] + " \u00b7 " + d.types[d.type[i]] + " \u00b7 " + d.locs[d.loc[i]])
-                       + " (event " + esc(d.id[i]) + ")");
-    markers[i] = marker;
-    byId[d.id[i]] = marker;
-    if (!exact) {
-      L.circle([d.lat[i], d.lon[i]], {
-        radius: d.radius[i] * 1000, renderer: canvas, interactive: false,
-        color: colour, weight: 1, dashArray: "4 4", fillOpacity: 0.06
-      }).addTo(circles);
+    if (n <= d.circlesOnUpTo) { map.addLayer(circles); }
+    var overlays = {"Events": cluster, "Location uncertainty": circles};
+    if (L.heatLayer) {
+      var points = new Array(n);
+      for (var k = 0; k < n; k++) { points[k] = [d.lat[k], d.lon[k]]; }
+      overlays["Heat map"] = L.heatLayer(points, {radius: 18, blur: 15, maxZoom: 9});
     }
-    heatPoints.push([d.lat[i], d.lon[i]]);
+    L.control.layers(null, overlays, {collapsed: true}).addTo(map);
+    if (n > 0) { legend(d).addTo(map); }
   }
-  cluster.addLayers(markers);
-  map.addLayer(cluster);
-  map.addLayer(circles);
-  var overlays = {"Events": cluster, "Location uncertainty": circles};
-  if (L.heatLayer) {
-    overlays["Heat map"] = L.heatLayer(heatPoints, {radius: 18, blur: 15, maxZoom: 9});
-  }
-  L.control.layers(null, overlays, {collapsed: true}).addTo(map);
 
-  var legend = L.control({position: "bottomleft"});
-  legend.onAdd = function () {
-    var box = L.DomUtil.create("div", "opsmap-legend");
-    box.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;border-radius:4px;font:12px sans-serif;";
-    for (var t = 0; t < d.types.length; t++) {
-      var item = document.createElement("div");
-      var swatch = document.createElement("span");
-      swatch.style.cssText = "display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:5px;border:1px solid #222;background:" + d.colours[t];
-      item.appendChild(swatch);
-      item.appendChild(document.createTextNode(d.types[t] || "(no type)"));
-      box.appendChild(item);
-    }
-    var note = document.createElement("div");
-    note.textContent = "dashed ring: approximate location";
-    note.style.cssText = "margin-top:3px;color:#555;";
-    box.appendChild(note);
-    return box;
-  };
-  if (n > 0) { legend.addTo(map); }
-  window.opsmap.cluster = cluster;
-  window.opsmap.byId = byId;
+  function legend(d) {
+    var control = L.control({position: "bottomleft"});
+    control.onAdd = function () {
+      var box = L.DomUtil.create("div", "opsmap-legend");
+      box.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;border-radius:4px;font:12px sans-serif;";
+      for (var t = 0; t < d.types.length; t++) {
+        var item = document.createElement("div");
+        var swatch = document.createElement("span");
+        swatch.style.cssText = "display:inline-block;width:10px;height:10px;border-radius:50%;" +
+          "margin-right:5px;border:1px solid #222;background:" + d.colours[t];
+        item.appendChild(swatch);
+        item.appendChild(document.createTextNode(d.types[t] || "(no type)"));
+        box.appendChild(item);
+      }
+      var note = document.createElement("div");
+      note.textContent = "dashed ring: approximate location";
+      note.style.cssText = "margin-top:3px;color:#555;";
+      box.appendChild(note);
+      return box;
+    };
+    return control;
+  }
+
   // Bring one event's marker out of its cluster (used by tests and the table's "focus").
   window.opsmap.reveal = function (id, done) {
     var target = byId[id];
@@ -289,6 +332,13 @@ class EventLayer(JSCSSMixin):
     cluster.zoomToShowLayer(target, function () {});
     setTimeout(check, 100);
   };
+  window.opsmap.cluster = cluster;
+
+{% if this.payload_url %}
+  fetch({{ this.payload_url_json }}).then(function (r) { return r.json(); }).then(draw);
+{% else %}
+  draw({{ this.payload_json }});
+{% endif %}
 })();
 {% endmacro %}
 """)
@@ -302,10 +352,37 @@ class EventLayer(JSCSSMixin):
         ("markerclusterdefaultcss", assets.MARKERCLUSTER_DEFAULT_CSS),
     ]
 
-    def __init__(self, payload: dict) -> None:
+    def __init__(self, payload_json: str = "", payload_url: str = "") -> None:
         super().__init__()
         self._name = "EventLayer"
-        self.payload_json = to_script_json(payload)
+        self.payload_json = payload_json
+        self.payload_url = payload_url
+        self.payload_url_json = to_script_json(payload_url)
+
+
+def publish_payload(payload_json: str, folder: Path = PAYLOAD_DIR, keep: int = 64) -> str | None:
+    """Write the payload as a static file named by its hash; return its URL, or None if we can't.
+
+    Streamlit serves the app's static folder, so the browser fetches big views directly instead
+    of through Streamlit's messages. The same view is written once; old views are pruned.
+    """
+    digest = hashlib.sha256(payload_json.encode("utf-8")).hexdigest()[:24]
+    target = folder / f"{digest}.json"
+    try:
+        if not target.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(payload_json)
+            os.replace(tmp, target)
+            old = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[keep:]
+            for path in old:
+                path.unlink(missing_ok=True)
+        else:
+            target.touch()
+    except OSError:
+        return None  # a read-only install: fall back to sending the payload inline
+    return f"{PAYLOAD_URL}/{target.name}"
 
 
 def tile_layer(tiles: str, attribution: str = "") -> folium.TileLayer | None:
@@ -327,9 +404,14 @@ def event_bounds(frame: pd.DataFrame) -> list[list[float]] | None:
             [float(events["latitude"].max()), float(events["longitude"].max())]]
 
 
-def build_map(frame: pd.DataFrame, tiles: str = "openstreetmap", attribution: str = "") -> folium.Map:
-    """A folium map of ``frame`` that loads nothing from the internet except the chosen tiles."""
-    bounds = event_bounds(frame)
+def build_map(frame: pd.DataFrame, tiles: str = "openstreetmap", attribution: str = "", *,
+              payload_url: str | None = None, bounds: list[list[float]] | None = None) -> folium.Map:
+    """A folium map of ``frame`` that loads nothing from the internet except the chosen tiles.
+
+    ``payload_url``: where the browser fetches this view's events (see :func:`publish_payload`);
+    without it the events travel inside the map's script. ``bounds``: the events' extent, if known.
+    """
+    bounds = bounds if bounds is not None else event_bounds(frame)
     centre = [20.0, 20.0] if bounds is None else [
         (bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     fmap = folium.Map(location=centre, zoom_start=2, tiles=None, control_scale=True)
@@ -340,7 +422,10 @@ def build_map(frame: pd.DataFrame, tiles: str = "openstreetmap", attribution: st
     base = tile_layer(tiles, attribution)
     if base is not None:
         base.add_to(fmap)
-    EventLayer(map_payload(frame)).add_to(fmap)
+    if payload_url:
+        EventLayer(payload_url=payload_url).add_to(fmap)
+    else:
+        EventLayer(payload_json=to_script_json(map_payload(frame))).add_to(fmap)
     if bounds is not None:
         fmap.fit_bounds(bounds, padding=(30, 30), max_zoom=9)
     return fmap

@@ -31,8 +31,8 @@ def period_counts(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return counts, unit
 
 
-def timeline_chart(frame: pd.DataFrame) -> alt.Chart:
-    counts, unit = period_counts(frame)
+def timeline_chart(counts: pd.DataFrame, unit: str) -> alt.Chart:
+    """A stacked bar chart of :func:`period_counts`'s output, with the period brush."""
     types = sorted(counts["event_type"].unique().tolist())
     colours = type_colours(types)
     brush = alt.selection_interval(encodings=["x"], name=SELECTION_NAME)

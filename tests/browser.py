@@ -180,3 +180,18 @@ def wait_for_rerun(page, before: str, timeout: float = 30_000) -> None:
         "before => { const el = document.querySelector(\"[data-testid='opsmap-count']\");"
         " return el && el.getAttribute('data-run') !== before; }", arg=before, timeout=timeout)
     wait_for_app(page, timeout)
+
+
+def sidebar_multiselect(page, label: str):
+    """The sidebar multiselect whose label is exactly ``label``."""
+    return page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(
+        has=page.get_by_text(label, exact=True))
+
+
+def choose_option(page, label: str, option: str, timeout: float = 30_000) -> None:
+    """Pick ``option`` in the sidebar multiselect ``label`` and wait for the app's rerun to end."""
+    before = run_number(page)
+    sidebar_multiselect(page, label).locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_rerun(page, before, timeout)

@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import (chromium_available, launch_chromium, open_page, run_number, serve_dashboard,
-                     shown_count, wait_for_app, wait_for_markers, wait_for_rerun)
+from browser import (choose_option, chromium_available, launch_chromium, open_page, run_number,
+                     serve_dashboard, shown_count, wait_for_app, wait_for_markers, wait_for_rerun)
 from pipeline.event import Event
 from pipeline.report import Report
 from pipeline.store import Store
@@ -105,16 +105,6 @@ def click_event(page, event_id: str):
     return frame
 
 
-def pick_option(page, label: str, option: str) -> None:
-    """Choose ``option`` in the sidebar multiselect labelled ``label``."""
-    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text=label)
-    before = run_number(page)
-    box.locator("input").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
-    wait_for_rerun(page, before)
-
-
 def no_javascript_links(page, frame) -> None:
     for where in (page, frame):
         hrefs = where.evaluate("() => [...document.querySelectorAll('[href]')].map(a => a.getAttribute('href'))")
@@ -146,7 +136,7 @@ def test_marker_click_shows_popup_and_panel(page) -> None:
 
 
 def test_actor_filter_changes_count_markers_and_url(page) -> None:
-    pick_option(page, "Actor", "Iraqi Security Forces")
+    choose_option(page, "Actor (actor 1, actor 2 or associated)", "Iraqi Security Forces")
     assert shown_count(page) == 1
     frame = wait_for_markers(page)
     assert frame.evaluate("() => Object.keys(window.opsmap.byId)") == ["ev-mosul"]
@@ -193,7 +183,7 @@ def download(page, label: str) -> bytes:
 
 
 def test_exports_hold_exactly_the_filtered_rows(page) -> None:
-    pick_option(page, "Actor", "Islamic State")
+    choose_option(page, "Actor (actor 1, actor 2 or associated)", "Islamic State")
     assert shown_count(page) == 2
     open_tab(page, "Export")
     wanted = {"ev-holeb", "ev-mosul"}

@@ -63,6 +63,7 @@ def test_query_string_round_trip_and_plain_default() -> None:
     params = {k: v if isinstance(v, list) else [v] for k, v in query.items()}
     assert flt.from_query(params) == wanted
     assert flt.from_query({"from": ["not a date"], "minfat": ["x"], "precision": ["9"]}) == flt.Filters()
+    assert flt.from_view_key(flt.view_key(wanted)) == wanted
 
 
 def test_payload_drops_unsafe_urls_and_summaries() -> None:

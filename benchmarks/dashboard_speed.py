@@ -1,0 +1,170 @@
+"""Dashboard speed with many events: time to interactive and filter latency in headless Chromium.
+
+    python benchmarks/dashboard_speed.py                 # 10,000 and 100,000 events
+    python benchmarks/dashboard_speed.py --sizes 10000   # one size
+
+For each size: synthetic events are written into a temporary store with the real Store API, the
+dashboard is served by ``streamlit run`` (static serving on, tiles "none", as offline users run it),
+and Chromium (outside requests blocked) measures
+  * cold load: page opened right after the server started (empty caches) until the first markers
+    or clusters are on the map (it can be panned and clicked from then on; clustering continues in
+    chunks) and until every marker is clustered (``window.opsmap.ready``) and the script is done;
+  * warm load: the same in a new browser context (Streamlit's caches warm, as for a second analyst);
+  * filter latency: from choosing an event type in the sidebar until the new map has drawn exactly
+    the filtered events.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser import (MAP_IFRAME, launch_chromium, open_page, run_number, serve_dashboard,  # noqa: E402
+                     sidebar_multiselect, wait_for_app, wait_for_rerun)
+from pipeline.event import Event  # noqa: E402
+from pipeline.report import Report  # noqa: E402
+from pipeline.store import Store  # noqa: E402
+
+EVENT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians",
+               "Strategic developments", "Protests", "Riots"]
+ACTORS = [f"Actor {i:02d}" for i in range(60)]
+PUBLISHERS = [f"Wire {i}" for i in range(20)]
+EVENTS_PER_REPORT = 100
+
+
+def make_store(path: Path, count: int, seed: int = 7) -> None:
+    """``count`` synthetic events over the Levant and Iraq, 100 per report, two years of dates.
+
+    Written with the real Store API; each event row keeps its report and sentence offsets.
+    """
+    rng = random.Random(seed)
+    with Store(path) as store:
+        for first in range(0, count, EVENTS_PER_REPORT):
+            n = min(EVENTS_PER_REPORT, count - first)
+            sentences = [f"Sentence {first + i}: forces of {rng.choice(ACTORS)} struck a position near "
+                         f"town {rng.randrange(5000)} and reported {rng.randrange(6)} killed." for i in range(n)]
+            text = " ".join(sentences)
+            publisher = rng.choice(PUBLISHERS)
+            report = Report(text=text, title=f"Synthetic report {first // EVENTS_PER_REPORT}",
+                            url=f"https://example.org/report/{first}", published="2024-01-01",
+                            publisher=publisher)
+            events, offset = [], 0
+            for i, sentence in enumerate(sentences):
+                day = rng.randrange(730)
+                precision = rng.choice([1, 1, 1, 2, 3])
+                events.append(Event(
+                    event_id=f"syn-{first + i}", event_date=f"{2023 + day // 365}-{(day % 365) // 31 + 1:02d}-"
+                                                           f"{(day % 31) % 28 + 1:02d}",
+                    year=2023 + day // 365, event_type=rng.choice(EVENT_TYPES), sub_event_type="Armed clash",
+                    actor1=rng.choice(ACTORS), actor2=rng.choice(ACTORS), location=f"Town {i}",
+                    latitude=round(rng.uniform(31.0, 37.5), 4), longitude=round(rng.uniform(35.5, 46.0), 4),
+                    geo_precision=precision, geo_radius_km=None if precision == 1 else rng.choice([5.0, 30.0]),
+                    country="Syria", admin1=f"Province {rng.randrange(14)}", fatalities=rng.randrange(6),
+                    fatalities_known=True, notes=sentence, source=publisher, source_url=report.url,
+                    published="2024-01-01", report_id=report.report_id, sentence_start=offset,
+                    sentence_end=offset + len(sentence)))
+                offset += len(sentence) + 1
+            # Reports are saved as reports; their events go in as rows (save_reference: no
+            # cross-report merging, which would take minutes for synthetic data and is not
+            # what this benchmark measures).
+            store.save_report(report, [], [])
+            store.save_reference(events)
+
+
+def wait_for_map(page, expected: int, *, drawn: bool = False, timeout: float = 120_000) -> None:
+    """Until the map iframe holds exactly ``expected`` events and has clustered them all, or
+    (``drawn=False`` ... ``drawn=True``) has at least put its first markers or clusters on screen."""
+    page.wait_for_function(
+        """([selector, expected, drawn]) => {
+             const frame = document.querySelector(selector);
+             const win = frame && frame.contentWindow;
+             if (!(win && win.opsmap && win.opsmap.count === expected)) { return false; }
+             if (drawn) {
+               return expected === 0 || !!win.document.querySelector("path.opsmap-event, .marker-cluster");
+             }
+             return win.opsmap.ready === true;
+           }""", arg=[MAP_IFRAME, expected, drawn], timeout=timeout, polling=50)
+
+
+def timed_load(browser, base_url: str, expected: int) -> tuple[float, float, object]:
+    """Seconds until the first markers show (the map is usable) and until all are clustered."""
+    started = time.perf_counter()
+    page = open_page(browser, base_url)
+    wait_for_map(page, expected, drawn=True)
+    first = time.perf_counter() - started
+    wait_for_map(page, expected)
+    wait_for_app(page, timeout=120_000)
+    return first, time.perf_counter() - started, page
+
+
+def timed_filter(page, event_type: str, expected: int) -> float:
+    sidebar_multiselect(page, "Event type").locator("input").click()
+    option = page.get_by_role("option", name=event_type, exact=True)
+    option.wait_for()
+    before = run_number(page)
+    started = time.perf_counter()
+    option.click()
+    wait_for_rerun(page, before, timeout=120_000)
+    wait_for_map(page, expected)
+    elapsed = time.perf_counter() - started
+    page.keyboard.press("Escape")
+    return elapsed
+
+
+def measure(count: int, repeats: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "bench.sqlite"
+        started = time.perf_counter()
+        make_store(store, count)
+        build_seconds = time.perf_counter() - started
+        with Store(store, readonly=True) as reader:
+            frame = reader.events()
+        by_type = frame["event_type"].value_counts()
+        with serve_dashboard(store, tiles="none", log_path=Path(folder) / "streamlit.log") as base_url, \
+                sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            cold_first, cold, page = timed_load(browser, base_url, count)
+            page.context.close()
+            firsts, warm_runs, filter_runs = [], [], []
+            for i in range(repeats):
+                first, seconds, page = timed_load(browser, base_url, count)
+                firsts.append(first)
+                warm_runs.append(seconds)
+                event_type = EVENT_TYPES[i % len(EVENT_TYPES)]
+                filter_runs.append(timed_filter(page, event_type, int(by_type[event_type])))
+                assert page.blocked_requests == [], page.blocked_requests
+                page.context.close()
+            browser.close()
+    return {"events": count, "store_seconds": build_seconds, "cold_first": cold_first, "cold_load": cold,
+            "warm_first": statistics.median(firsts), "warm_load": statistics.median(warm_runs),
+            "filter": statistics.median(filter_runs), "filter_max": max(filter_runs)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeats", type=int, default=3, help="warm loads and filter changes per size")
+    args = parser.parse_args(argv)
+    print("| events | cold: markers shown / all clustered (s) | warm: markers shown / all clustered (s, median)"
+          " | filter change (s, median / max) |")
+    print("|---:|---:|---:|---:|")
+    for count in args.sizes:
+        result = measure(count, args.repeats)
+        print(f"| {result['events']:,} | {result['cold_first']:.2f} / {result['cold_load']:.2f} | "
+              f"{result['warm_first']:.2f} / {result['warm_load']:.2f} | "
+              f"{result['filter']:.2f} / {result['filter_max']:.2f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
