@@ -143,7 +143,8 @@ class Progress:
 def _read_one(item: str | Path, settings: Settings, since: str) -> tuple[list[Report], list[IngestError]]:
     if is_url(str(item)):
         return fetch(str(item), settings, since=since)
-    return read_file(item, settings), []
+    failures: list[IngestError] = []
+    return read_file(item, settings, failures), failures
 
 
 def read_inputs(paths: Iterable[str | Path], settings: Settings,

@@ -96,8 +96,13 @@ def _is_sidecar(path: Path) -> bool:
     return any(path.with_suffix(s).exists() for s in (".txt", ".md"))
 
 
-def read_file(path: str | Path, settings: Settings | None = None) -> list[Report]:
-    """The reports in one file (a record file can hold several)."""
+def read_file(path: str | Path, settings: Settings | None = None,
+              failures: list[IngestError] | None = None) -> list[Report]:
+    """The reports in one file (a record file can hold several).
+
+    With a ``failures`` list, a bad record in a JSON/JSONL file is appended there and the file's
+    other records are still returned; without one, the first problem is raised.
+    """
     settings = settings or load_settings()
     path = Path(path)
     source = str(path)
@@ -110,11 +115,12 @@ def read_file(path: str | Path, settings: Settings | None = None) -> list[Report
     if size > settings.max_file_bytes:
         raise IngestError(source, f"file is {size:,} bytes, over the limit of "
                                   f"{settings.max_file_bytes:,} (setting OPSMAP_MAX_FILE_BYTES)")
-    return read_bytes(path.name, path.read_bytes(), settings, source=source, path=path)
+    return read_bytes(path.name, path.read_bytes(), settings, source=source, path=path, failures=failures)
 
 
 def read_bytes(name: str, data: bytes, settings: Settings | None = None, *, source: str = "",
-               path: Path | None = None, meta: dict | None = None) -> list[Report]:
+               path: Path | None = None, meta: dict | None = None,
+               failures: list[IngestError] | None = None) -> list[Report]:
     """The reports in a file's content (for example an upload); ``name`` gives the type by suffix.
 
     ``meta`` (title, url, published, publisher, ...) fills what the content itself does not say.
@@ -134,7 +140,14 @@ def read_bytes(name: str, data: bytes, settings: Settings | None = None, *, sour
     elif suffix in HTML_SUFFIXES:
         reports = [html_report(content, source=source, path=str(path or name), meta=meta)]
     else:
-        reports = _record_reports(content, source, suffix, meta or {})
+        reports = []
+        for item in _record_reports(content, source, suffix, meta or {}):
+            if isinstance(item, IngestError):
+                if failures is None:
+                    raise item
+                failures.append(item)
+            else:
+                reports.append(item)
     for report in reports:
         check_report(report, settings, source)
     return reports
@@ -207,7 +220,8 @@ def html_report(html: str, *, source: str, path: str = "", url: str = "", meta: 
     return report_from_meta(info, text, source=source, path=path or url or source, raw=html)
 
 
-def _record_reports(content: str, source: str, suffix: str, given: dict) -> list[Report]:
+def _record_reports(content: str, source: str, suffix: str, given: dict) -> Iterator[Report | IngestError]:
+    """Each record's report, or the record's problem; a file that is not JSON at all is raised."""
     records: list[tuple[str, object]] = []
     if suffix == ".jsonl":
         for number, line in enumerate(content.splitlines(), 1):
@@ -215,7 +229,8 @@ def _record_reports(content: str, source: str, suffix: str, given: dict) -> list
                 try:
                     records.append((f"{source}:{number}", json.loads(line)))
                 except json.JSONDecodeError as exc:
-                    raise IngestError(f"{source}:{number}", f"not valid JSON ({exc.msg})") from None
+                    records.append((f"{source}:{number}", IngestError(f"{source}:{number}",
+                                                                      f"not valid JSON ({exc.msg})")))
     else:
         try:
             data = json.loads(content)
@@ -224,13 +239,19 @@ def _record_reports(content: str, source: str, suffix: str, given: dict) -> list
         items = data if isinstance(data, list) else [data]
         records = [(f"{source}[{i}]" if isinstance(data, list) else source, item)
                    for i, item in enumerate(items)]
-    reports = []
     for where, record in records:
+        if isinstance(record, IngestError):
+            yield record
+            continue
         if not isinstance(record, dict):
-            raise IngestError(where, "a record must be a JSON object")
+            yield IngestError(where, "a record must be a JSON object")
+            continue
         meta = {**{k: v for k, v in given.items() if v}, **{str(k).lower(): v for k, v in record.items()}}
         text = next((meta[f] for f in _TEXT_FIELDS if isinstance(meta.get(f), str) and meta[f].strip()), None)
         if text is None:
-            raise IngestError(where, f"record has no text field ({', '.join(_TEXT_FIELDS)})")
-        reports.append(report_from_meta(meta, text, source=where, path=where))
-    return reports
+            yield IngestError(where, f"record has no text field ({', '.join(_TEXT_FIELDS)})")
+            continue
+        try:
+            yield report_from_meta(meta, text, source=where, path=where)
+        except IngestError as exc:
+            yield exc
