@@ -106,6 +106,37 @@ def _support(entry, key: str, footprints: list[Footprint]) -> float:
     return total
 
 
+def _towns_by_country(found: tuple[Candidate, ...]) -> dict[str, int]:
+    """Largest same-named town per country (a capital counts as very large)."""
+    out: dict[str, int] = {}
+    for c in found:
+        if c.entry.kind == "place":
+            size = 10**12 if c.entry.feature_code == "PPLC" else c.entry.population
+            out[c.entry.country_code] = max(out.get(c.entry.country_code, -1), size)
+    return out
+
+
+def _names_a_country(found: tuple[Candidate, ...]) -> bool:
+    return any(c.entry.kind == "country" and c.match_score >= 0.95 for c in found)
+
+
+def _nearest_other(lat: float, lon: float, points: list[tuple[int, float, float]], index: int) -> float | None:
+    """Distance to the nearest place chosen for another mention (cheap planar pre-filter)."""
+    best: float | None = None
+    coslat = math.cos(math.radians(lat))
+    best_planar = float("inf")
+    nearest: tuple[float, float] | None = None
+    for i, plat, plon in points:
+        if i == index:
+            continue
+        planar = (plat - lat) ** 2 + ((plon - lon) * coslat) ** 2
+        if planar < best_planar:
+            best_planar, nearest = planar, (plat, plon)
+    if nearest is not None:
+        best = haversine_km(lat, lon, nearest[0], nearest[1])
+    return best
+
+
 @dataclass
 class Resolution:
     """The chosen candidate (or None) for one mention, with a readable reason."""
@@ -213,8 +244,8 @@ class Resolver:
                 return cand.entry.country_code, ""
         return None
 
-    def _score(self, cand: Candidate, mention: Mention, found: tuple[Candidate, ...], ctx: Context, cue: str,
-               qualifier: tuple[str, str] | None, index: int | None) -> float:
+    def _score(self, cand: Candidate, mention: Mention, facts: tuple[dict[str, int], bool], ctx: Context,
+               cue: str, qualifier: tuple[str, str] | None, index: int | None) -> float:
         entry = cand.entry
         score = cand.match_score + W_POPULATION * math.log10(entry.population + 1)
         score += FEATURE_BONUS.get(entry.kind, 0.0)
@@ -224,11 +255,9 @@ class Resolver:
             # "Aleppo" is the city, "Florida" the state: a town wins only when it is a big part
             # of the same-named division.
             floor = max(1000, SAME_NAME_TOWN_SHARE * entry.population)
-            if any(c.entry.kind == "place" and c.entry.country_code == entry.country_code
-                   and (c.entry.population >= floor or c.entry.feature_code == "PPLC") for c in found):
+            if facts[0].get(entry.country_code, -1) >= floor:
                 score -= SAME_NAME_DIVISION_PENALTY
-        if entry.kind != "country" and qualifier is None and any(
-                c.entry.kind == "country" and c.match_score >= 0.95 for c in found):
+        if entry.kind != "country" and qualifier is None and facts[1]:
             score -= COUNTRY_NAME_PENALTY  # "Russia" is the country unless qualified ("Russia, Ohio")
         if cue == "division":
             score += W_ADMIN_CUE if entry.kind in ("admin1", "admin2") else -0.3 if entry.kind == "place" else 0
@@ -247,8 +276,7 @@ class Resolver:
             division = (entry.country_code, entry.admin1_code)
             if entry.admin1_code and any(i != index and d == division for i, d in ctx.admin1s):
                 score += W_ADMIN1
-            nearest = min((haversine_km(entry.lat, entry.lon, lat, lon) for i, lat, lon in ctx.points
-                           if i != index), default=None)
+            nearest = _nearest_other(entry.lat, entry.lon, ctx.points, index)
             if nearest is not None:
                 score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
         if entry.kind in ("place", "admin2", "admin1"):
@@ -260,7 +288,8 @@ class Resolver:
         if not found:
             return Resolution(mention, None, 0.0,
                               f"unresolved: no gazetteer name matches '{mention.text}' (exact, variant or fuzzy)")
-        scored = sorted(((self._score(c, mention, found, ctx, cue, qualifier, index), c) for c in found),
+        facts = (_towns_by_country(found), _names_a_country(found))
+        scored = sorted(((self._score(c, mention, facts, ctx, cue, qualifier, index), c) for c in found),
                         key=lambda sc: -sc[0])
         best_score, best = scored[0]
         if best.match_score < 0.9 and ctx.countries and not ctx.countries[best.entry.country_code]:
