@@ -7,7 +7,6 @@ generic quantifiers ("numerous attacks"). The vocabulary lives in data/event_mod
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -85,21 +84,28 @@ class CueIndex(Generic[T]):
         return cached
 
     def find(self, tokens: Span | Doc, longest: bool = True) -> list[CueMatch[T]]:
-        """All matches in ``tokens``; with ``longest`` overlapping shorter matches are dropped."""
+        """All matches in ``tokens``; with ``longest`` overlapping shorter matches are dropped.
+
+        The whole doc is matched once per index and kept on the doc; a span gets the matches inside it.
+        """
         doc = tokens.doc if isinstance(tokens, Span) else tokens
-        all_idx, all_keys = self._doc_keys(doc)
-        if isinstance(tokens, Span):
-            lo = bisect_left(all_idx, tokens.start)
-            hi = bisect_left(all_idx, tokens.end)
-        else:
-            lo, hi = 0, len(all_idx)
-        word_idx = all_idx[lo:hi]
-        keys = all_keys[lo:hi]
+        cache = doc.user_data.setdefault("opsmap_cue_matches", {})
+        key = (id(self), longest)
+        matches = cache.get(key)
+        if matches is None:
+            matches = cache[key] = self._find_all(doc, longest)
+        if isinstance(tokens, Doc):
+            return list(matches)
+        return [m for m in matches if tokens.start <= m.start and m.end <= tokens.end]
+
+    def _find_all(self, doc: Doc, longest: bool) -> list[CueMatch[T]]:
+        word_idx, keys = self._doc_keys(doc)
         found: list[CueMatch[T]] = []
+        by_first = self._by_first
         for i, token_keys in enumerate(keys):
             seen: set[int] = set()
             for key in token_keys:
-                for entry in self._by_first.get(key, ()):
+                for entry in by_first.get(key, ()):
                     if id(entry) in seen:
                         continue
                     seen.add(id(entry))
@@ -107,16 +113,10 @@ class CueIndex(Generic[T]):
                     n = len(phrase_w)
                     if i + n > len(word_idx):
                         continue
-                    ok = True
-                    for k in range(1, n):
-                        tk = keys[i + k]
-                        if (exact and tk[0] != phrase_w[k]) or (not exact and phrase_w[k] not in tk[1:]):
-                            ok = False
-                            break
-                    if ok and exact and token_keys[0] != phrase_w[0]:
-                        ok = False
-                    if ok and not exact and phrase_w[0] not in token_keys[1:]:
-                        ok = False
+                    if exact:
+                        ok = token_keys[0] == phrase_w[0] and all(keys[i + k][0] == phrase_w[k] for k in range(1, n))
+                    else:
+                        ok = phrase_w[0] in token_keys[1:] and all(phrase_w[k] in keys[i + k][1:] for k in range(1, n))
                     if ok:
                         found.append(CueMatch(word_idx[i], word_idx[i + n - 1] + 1, phrase, payload))
         if not longest or not found:
@@ -125,10 +125,9 @@ class CueIndex(Generic[T]):
         taken: set[int] = set()
         kept: list[CueMatch[T]] = []
         for m in found:
-            span = set(range(m.start, m.end))
-            if span & taken:
+            if any(i in taken for i in range(m.start, m.end)):
                 continue
-            taken |= span
+            taken.update(range(m.start, m.end))
             kept.append(m)
         kept.sort(key=lambda m: m.start)
         return kept

@@ -160,16 +160,18 @@ def _cue_root(doc: Doc, start: int, end: int) -> Token:
     return doc[start:end].root
 
 
-def _earlier_event_tokens(seg: Span) -> set[int]:
+def _earlier_event_tokens(seg: Span, responders: list[int]) -> set[int]:
     """Tokens naming an event that this sentence's event answered ("... answered an attack on Tuesday,
-    when missiles were fired at the base"): read as a second, separate event."""
-    words = modality().response_words
+    when missiles were fired at the base"): read as a second, separate event. ``responders``: the doc's
+    tokens whose lemma is a response word."""
     out: set[int] = set()
-    for tok in seg:
-        if tok.lemma_.lower() in words:
-            for child in tok.children:
-                if child.dep_ in {"dobj", "prep", "pobj", "advcl"} and child.i > tok.i:
-                    out.update(t.i for t in child.subtree if seg.start <= t.i < seg.end)
+    for i in responders:
+        if not seg.start <= i < seg.end:
+            continue
+        tok = seg.doc[i]
+        for child in tok.children:
+            if child.dep_ in {"dobj", "prep", "pobj", "advcl"} and child.i > tok.i:
+                out.update(t.i for t in child.subtree if seg.start <= t.i < seg.end)
     return out
 
 
@@ -193,13 +195,15 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
              and all(t.pos_ == "PROPN" for t in doc[a.start:a.end] if t.is_alpha)
              for i in range(a.start, a.end)}
     segs = segs if segs is not None else segments(doc)
+    response_words = modality().response_words
+    responders = [t.i for t in doc if t.lemma_.lower() in response_words]
     previous_groups: dict = {}
     for index, seg in enumerate(segs):
         # context carries over one sentence: "Protesters rallied ... Police fired tear gas to disperse them."
         own_groups = clf.groups_in(seg)
         groups = {**previous_groups, **own_groups}
         previous_groups = {g: ms for g, ms in own_groups.items() if g in clf.carried_groups}
-        earlier = _earlier_event_tokens(seg)
+        earlier = _earlier_event_tokens(seg, responders)
         readings = [(names | earlier, earlier)]  # (tokens whose cues are ignored, tokens hidden from dates)
         if earlier:
             rest = {t.i for t in seg} - earlier
@@ -431,7 +435,8 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     events: list[Event] = []
     for c in clusters:
         events.extend(_split_by_place(_event(c, report, clf, actor_dict), c))
-    doc.user_data.pop("opsmap_cue_keys", None)  # a per-call cache, not part of the doc
+    doc.user_data.pop("opsmap_cue_keys", None)  # per-call caches, not part of the doc
+    doc.user_data.pop("opsmap_cue_matches", None)
     return events
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .entry import Candidate, Entry
-from .pipdata import build_from_pip
+from .pipdata import build_from_pip, pip_build_fingerprint
 from .store import Gazetteer, GazetteerMissing
 
 __all__ = ["Candidate", "Entry", "Gazetteer", "GazetteerMissing", "build_gazetteer", "download_geonames",
@@ -35,8 +35,21 @@ def ensure_gazetteer(path: Path | str, progress: bool = False) -> Gazetteer:
     if not path.exists():
         build_from_pip(path, progress=progress)
     gazetteer = Gazetteer.open(path)
+    if _stale_pip_build(gazetteer):
+        gazetteer.close()
+        build_from_pip(path, progress=progress)
+        gazetteer = Gazetteer.open(path)
     _OPEN[key] = gazetteer
     return gazetteer
+
+
+def _stale_pip_build(gazetteer: Gazetteer) -> bool:
+    """A gazetteer built from pip data by older code or data files (and not extended since)."""
+    meta = gazetteer.meta()
+    stamp = meta.get("pip_fingerprint")
+    if stamp is None or "last_import" in meta:
+        return False
+    return stamp != pip_build_fingerprint()
 
 
 def import_geonames(path: Path | str, files: list[str], progress: bool = True) -> dict:

