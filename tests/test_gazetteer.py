@@ -73,3 +73,17 @@ def test_nearest_place(gazetteer) -> None:  # noqa: F811
 def test_open_missing_raises(tmp_path) -> None:
     with pytest.raises(GazetteerMissing):
         Gazetteer.open(tmp_path / "nothing.sqlite")
+
+
+def test_stale_pip_build_is_rebuilt(gazetteer_path, tmp_path) -> None:
+    import shutil
+
+    from pipeline.gazetteer import ensure_gazetteer
+    from pipeline.gazetteer.pipdata import pip_build_fingerprint
+
+    copy = tmp_path / "old.sqlite"
+    shutil.copy(gazetteer_path, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE meta SET value = 'older' WHERE key = 'pip_fingerprint'")
+    rebuilt = ensure_gazetteer(copy)
+    assert rebuilt.meta()["pip_fingerprint"] == pip_build_fingerprint()
