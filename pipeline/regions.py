@@ -286,8 +286,8 @@ class RegionLocator:
                 dists.append((hit[0] if hit else 1e9, p))
             dists.sort(key=lambda dp: dp[0])
             close = [p for d, p in dists if d <= 30.0]
-            if len(close) < 3:
-                close = [p for _d, p in dists[: max(3, len(dists) // 10)]]
+            if len(close) < 3:  # sparse data: the few places nearest the other side
+                close = [p for _d, p in dists[: max(3, len(dists) // 30)]]
             lat, lon = medoid(close)
             spread = sorted(haversine_km(lat, lon, p[0], p[1]) for p in close)
             radius = round(_pct(spread, 0.75) + 10, 1)
