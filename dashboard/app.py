@@ -307,18 +307,24 @@ def main() -> None:
             store = open_store(str(db_path), version)
             render_event_panel(match.iloc[0], store.event_sources(str(selected)), store.report)
 
-    timeline_tab, table_tab, export_tab, add_tab = st.tabs(["Timeline", "Table", "Export", "Add a report"])
-    with timeline_tab:
-        st.caption("Drag across the chart to set the date filter to that period.")
-        chart = timeline.timeline_chart(*timeline_counts(str(db_path), version, view_key))
-        st.altair_chart(chart, key="timeline", on_select=lambda: on_timeline_select(options),
-                        selection_mode=timeline.SELECTION_NAME, width="stretch")
-    with table_tab:
-        render_table(shown)
-    with export_tab:
-        render_exports(shown)
-    with add_tab:
-        render_add_report(settings)
+    # Only the open tab is drawn (a 10,000-row table costs the browser a second to lay out).
+    timeline_tab, table_tab, export_tab, add_tab = st.tabs(
+        ["Timeline", "Table", "Export", "Add a report"], key="tab", on_change="rerun")
+    if timeline_tab.open:
+        with timeline_tab:
+            st.caption("Drag across the chart to set the date filter to that period.")
+            chart = timeline.timeline_chart(*timeline_counts(str(db_path), version, view_key))
+            st.altair_chart(chart, key="timeline", on_select=lambda: on_timeline_select(options),
+                            selection_mode=timeline.SELECTION_NAME, width="stretch")
+    if table_tab.open:
+        with table_tab:
+            render_table(shown)
+    if export_tab.open:
+        with export_tab:
+            render_exports(shown)
+    if add_tab.open:
+        with add_tab:
+            render_add_report(settings)
     footer(settings.tiles)
 
 

@@ -96,9 +96,12 @@ def render_event_panel(event: pd.Series, sources: list[dict],
         published = _value(source.get("published")) or _value(report.get("published")) or "undated"
         url = _value(source.get("source_url")) or _value(report.get("url"))
         title = _value(report.get("title"))
+        merge_reason = _value(source.get("merge_reason")) if len(sources) > 1 else ""
         heading = (f"<div class='opsmap-source'><b>{number}. {html.escape(publisher)}</b>, "
                    f"{html.escape(published)} — {link_html(url, url or 'no link')}"
-                   + (f"<br><i>{html.escape(title)}</i>" if title else "") + "</div>")
+                   + (f"<br><i>{html.escape(title)}</i>" if title else "")
+                   + (f"<br><small>Joined to this event because: {html.escape(merge_reason)}</small>"
+                      if merge_reason else "") + "</div>")
         st.html(heading)
         text = _value(report.get("text"))
         if text:

@@ -45,7 +45,9 @@ def test_pasted_report_adds_a_marker(served) -> None:
         try:
             wait_for_app(page)
             assert shown_count(page) == 3
+            before = run_number(page)
             page.get_by_role("tab", name="Add a report").click()
+            wait_for_rerun(page, before)
             form = page.locator("[data-testid='stForm']")
             form.get_by_label("Report text", exact=True).fill(PASTED)
             form.get_by_label("URL", exact=True).fill("https://example.net/mosul-strike")

@@ -172,8 +172,10 @@ def test_hostile_report_content_never_runs(page) -> None:
 
 
 def open_tab(page, name: str) -> None:
+    """Tabs are drawn when opened: click and wait for that rerun."""
+    before = run_number(page)
     page.get_by_role("tab", name=name).click()
-    wait_for_app(page)
+    wait_for_rerun(page, before)
 
 
 def download(page, label: str) -> bytes:
