@@ -269,6 +269,10 @@ def assign_roles(trigger: Token, seg: Span, mentions: list[ActorMention], actors
         if any(i in assoc for i in range(m.start, m.end)) and (
                 not roles.actor1 or m.actor.name != roles.actor1.actor.name):
             roles.assoc1.append(m)
+        elif roles.actor2 and any(i in patient for i in range(m.start, m.end)) and m.actor.name not in {
+                roles.actor2.actor.name, roles.actor1.actor.name if roles.actor1 else ""} \
+                and m.actor.inter != 7 and all(m.actor.name != a.actor.name for a in roles.assoc2):
+            roles.assoc2.append(m)  # "sites used by the IRGC and the militias it backs"
     why = []
     if roles.actor1:
         why.append(f"actor1 '{roles.actor1.text}' is the {'passive agent' if passive else 'subject'} of "

@@ -34,7 +34,9 @@ class Dateline:
 
 def find_dateline(text: str) -> Dateline | None:
     """The dateline at the start of a paragraph in the first lines of ``text``, if any."""
-    for match in re.finditer(r"(?:^|\n)[ \t]*", text[:MAX_OFFSET]):
+    # At the start of a paragraph, or after the headline on the same line ("... debt. MANSFIELD —")
+    # or a byline's date ("March 24, 2009 MANSFIELD --").
+    for match in re.finditer(r"(?:^|\n)[ \t]*|(?<=[.!?\d])[ \t]+(?=[A-Z]{3})", text[:MAX_OFFSET]):
         start = match.end()
         found = _DATELINE.match(text, start)
         if not found:

@@ -342,6 +342,14 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
             if all(a.actor.name != b.actor.name for b in assoc1) and (not actor1 or a.actor.name != actor1.actor.name) \
                     and (not actor2 or a.actor.name != actor2.actor.name):
                 assoc1.append(a)
+    assoc2: list[ActorMention] = []
+    for m in cluster.mentions:
+        if actor2 is None or m.roles.actor2 is None or m.roles.actor2.actor.name != actor2.actor.name:
+            continue
+        for a in m.roles.assoc2:
+            if all(a.actor.name != b.actor.name for b in assoc2) and a.actor.name not in {
+                    actor2.actor.name, actor1.actor.name if actor1 else ""}:
+                assoc2.append(a)
     st, type_reason, type_cues = _choose_type(cluster, clf, actor2, actor1)
     when = cluster.best_date()
     if not when.date:
@@ -365,6 +373,8 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
         evidence["actor2"] = [actor2.evidence]
     if assoc1:
         evidence["assoc_actor_1"] = [a.evidence for a in assoc1]
+    if assoc2:
+        evidence["assoc_actor_2"] = [a.evidence for a in assoc2]
     if when.evidence:
         evidence["date"] = [when.evidence]
     if link.evidence:
@@ -385,7 +395,7 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
         assoc_actor_1="; ".join(a.actor.name for a in assoc1),
         inter1=inter1,
         actor2=a2.name if a2 else "",
-        assoc_actor_2="",
+        assoc_actor_2="; ".join(a.actor.name for a in assoc2),
         inter2=inter2,
         interaction=_interaction(inter1, inter2),
         civilian_targeting=civilian,

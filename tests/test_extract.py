@@ -172,3 +172,11 @@ def test_pronoun_agent_is_the_speaker(nlp):
     (e,) = run(nlp, "The SDF said it had captured 7 ISIS fighters in a joint raid with coalition forces.")
     assert e.actor1 == "Syrian Democratic Forces" and e.actor2 == "Islamic State"
     assert "US-led Coalition" in e.assoc_actor_1 and e.detained == 7
+
+
+def test_associated_target(nlp):
+    text = ("Two American F-16 fighter jets bombed a weapons depot near Albu Kamal early Friday, striking sites "
+            "used by Iran's Islamic Revolutionary Guard Corps and Iran-backed militias.")
+    (e,) = run(nlp, text, published="2023-10-27")
+    assert e.actor1 == "US-led Coalition"
+    assert e.actor2 == "Islamic Revolutionary Guard Corps" and e.assoc_actor_2 == "Iran-backed Militias"
