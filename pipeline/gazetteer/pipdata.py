@@ -10,6 +10,7 @@ import csv
 import hashlib
 import importlib.util
 import json
+import os
 import time
 import unicodedata
 from collections import Counter, defaultdict
@@ -95,7 +96,7 @@ def build_from_pip(path: Path, progress: bool = True) -> dict:
     """Build a fresh gazetteer at ``path`` from pip data; returns counts and timing."""
     started = time.perf_counter()
     path = Path(path)
-    tmp = path.with_name(path.name + ".building")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.building")  # parallel first uses do not collide
     for stale in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
         stale.unlink(missing_ok=True)
     bar = Progress("gazetteer", total=7, enabled=progress)
