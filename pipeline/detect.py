@@ -339,3 +339,33 @@ def is_summary(trigger: Token, seg: Span) -> bool:
         return False
     text = seg.text.lower()
     return count >= 5 or any(frame in text for frame in mod.summary_frames)
+
+
+def in_an_earlier_year(trigger: Token, verb: Token, published: str) -> bool:
+    """History: the event's clause names a year before publication ("formed in 2014", "since 2015")."""
+    if len(published) < 4 or not published[:4].isdigit():
+        return False
+    year = int(published[:4])
+    for head in {trigger, verb}:
+        for child in head.children:
+            if child.dep_ not in {"prep", "npadvmod", "advmod", "pobj"}:
+                continue
+            for tok in child.subtree:
+                if tok.like_num and len(tok.text) == 4 and tok.text.isdigit() and 1900 < int(tok.text) < year:
+                    return True
+    return False
+
+
+def is_headline(seg: Span, index: int) -> bool:
+    """The report's first line when it reads as a headline (no final full stop): present tense there
+    reports a past event ("US strike kills ISIS leader")."""
+    return index == 0 and not seg.text.rstrip().endswith((".", "!", "?", '"', "”")) and len(seg.text) < 250
+
+
+def present_state(verb: Token) -> bool:
+    """Present simple outside a headline describes a state or habit ("forces are stationed",
+    "the SDF, who fight ..."), not an operation."""
+    auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    if verb.tag_ in {"VBZ", "VBP"} and not auxes:
+        return verb.lemma_.lower() not in {"say", "be", "have"}
+    return verb.tag_ == "VBN" and any(a.lower_ in {"is", "are", "am"} for a in auxes)

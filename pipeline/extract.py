@@ -20,7 +20,8 @@ from spacy.tokens import Doc, Span, Token
 from .actors import ActorDictionary, ActorMention, Roles, assign_roles, default_actors
 from .classify import Classification, SubType, TypeClassifier, default_classifier
 from .dates import DateResolution, fallback_date, resolve_date
-from .detect import FACTUAL, HEDGED, factuality, is_earlier_event, is_summary, modality, segments
+from .detect import (FACTUAL, HEDGED, factuality, in_an_earlier_year, is_earlier_event, is_headline,
+                     is_summary, modality, present_state, segments)
 from .event import Event
 from .fatalities import NUMERIC, Casualties, Count, count_casualties
 from .linking import (PlaceLink, acled_region, compatible as places_compatible, dateline_spans, distance_km,
@@ -112,36 +113,6 @@ def _compatible(cluster: _Cluster, m: _Mention) -> bool:
         if x.link.rank <= 1 and m.link.rank <= 1 and not places_compatible(x.link.place, m.link.place):
             return False
     return True
-
-
-def _in_an_earlier_year(trigger: Token, verb: Token, published: str) -> bool:
-    """History: the event's clause names a year before publication ("formed in 2014", "since 2015")."""
-    if len(published) < 4 or not published[:4].isdigit():
-        return False
-    year = int(published[:4])
-    for head in {trigger, verb}:
-        for child in head.children:
-            if child.dep_ not in {"prep", "npadvmod", "advmod", "pobj"}:
-                continue
-            for tok in child.subtree:
-                if tok.like_num and len(tok.text) == 4 and tok.text.isdigit() and 1900 < int(tok.text) < year:
-                    return True
-    return False
-
-
-def _headline(seg: Span, index: int) -> bool:
-    """The report's first line when it reads as a headline (no final full stop): present tense there
-    reports a past event ("US strike kills ISIS leader")."""
-    return index == 0 and not seg.text.rstrip().endswith((".", "!", "?", '"', "”")) and len(seg.text) < 250
-
-
-def _present_state(verb: Token) -> bool:
-    """Present simple outside a headline describes a state or habit ("forces are stationed",
-    "the SDF, who fight ..."), not an operation."""
-    auxes = [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]
-    if verb.tag_ in {"VBZ", "VBP"} and not auxes:
-        return verb.lemma_.lower() not in {"say", "be", "have"}
-    return verb.tag_ == "VBN" and any(a.lower_ in {"is", "are", "am"} for a in auxes)
 
 
 def _definite(trigger: Token) -> bool:
@@ -237,9 +208,9 @@ def _read_mention(seg: Span, index: int, report: Report, places: list[Place], cl
     fact = factuality(trigger, seg)
     if fact.status not in FACTUAL:
         return None
-    if not _headline(seg, index) and _present_state(fact.verb):
+    if not is_headline(seg, index) and present_state(fact.verb):
         return None
-    if _in_an_earlier_year(trigger, fact.verb, report.published):
+    if in_an_earlier_year(trigger, fact.verb, report.published):
         return None
     summary = any(is_summary(_cue_root(doc, c.start, c.end), seg) for c in result.cues + result.generic)
     roles = assign_roles(trigger, seg, actor_mentions, actors)
@@ -249,7 +220,7 @@ def _read_mention(seg: Span, index: int, report: Report, places: list[Place], cl
         when.evidence = [seg.start_char + s, seg.start_char + e, t]
     return _Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
                     fact.status, fact.reason, summary, roles, when, count_casualties(seg),
-                    link_place(seg, trigger, fact.verb, places, not_places), _headline(seg, index),
+                    link_place(seg, trigger, fact.verb, places, not_places), is_headline(seg, index),
                     is_earlier_event(trigger))
 
 
