@@ -95,6 +95,7 @@ class TypeClassifier:
         self.generic_default = self.subtypes[data["generic_default"]]
         self.generic_civilian_target = self.subtypes[data["generic_civilian_target"]]
         self.min_score = float(data.get("min_score", 3))
+        self.territory_object_boost = float(data.get("territory_object_boost", 1.0))
         self.carried_groups = frozenset(data.get("carried_groups", ()))
         self.disrupt_verbs = frozenset(data.get("disrupt_verbs", ()))
         self.disrupt_nouns = frozenset(data.get("disrupt_nouns", ()))
@@ -155,6 +156,17 @@ class TypeClassifier:
                 if child.dep_ in {"poss", "compound", "amod", "nmod"}:
                     agent.update(t.i for t in child.subtree)
         return agent
+
+    @staticmethod
+    def _takes_territory(cue: Token, groups: dict) -> bool:
+        """The territorial verb's object is a place ("captured the port of Mokha", "retook Palmyra")."""
+        verb = governing_verb(cue)
+        places = {gm.start for gm in groups.get("territory", ())}
+        for child in verb.children:
+            if child.dep_ in {"dobj", "nsubjpass"} or (child.dep_ == "prep" and child.lower_ in {"of", "over"}):
+                if any(t.i in places or t.ent_type_ in {"GPE", "LOC", "FAC"} for t in child.subtree):
+                    return True
+        return False
 
     def _disrupted(self, weapon: Token) -> bool:
         """A weapon that was found, seized or destroyed rather than used ("a stash of projectiles found")."""
@@ -240,6 +252,8 @@ class TypeClassifier:
                     continue
                 counted.add((key, m.phrase))
                 w = weight * position_weight(m.start)
+                if "territory" in st.requires and self._takes_territory(doc[m.start:m.end].root, groups):
+                    w *= self.territory_object_boost
                 if st.agent:
                     if m.start not in agent_groups:
                         agent_tok = self._agent_tokens(doc[m.start])

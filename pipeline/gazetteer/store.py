@@ -28,9 +28,10 @@ class Gazetteer:
         self.path = path
         self._conn = conn
         self._lock = threading.RLock()
-        self.candidates = lru_cache(maxsize=100_000)(self._candidates)
-        self.exact_candidates = lru_cache(maxsize=100_000)(self._exact_candidates)
-        self.get = lru_cache(maxsize=100_000)(self._get)  # type: ignore[method-assign]
+        # Per-instance memos: hot names and entries are looked up once per process.
+        self._candidates_memo = lru_cache(maxsize=100_000)(self._candidates)
+        self._exact_memo = lru_cache(maxsize=100_000)(self._exact_candidates)
+        self._get_memo = lru_cache(maxsize=100_000)(self._get)
         self._matcher = NameMatcher(conn, self.get)
         self._places_in = lru_cache(maxsize=512)(self._load_places_in)
 
@@ -56,6 +57,14 @@ class Gazetteer:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
+    def candidates(self, text: str) -> tuple[Candidate, ...]:
+        """Entries ``text`` may name, best match first, each saying how it matched."""
+        return self._candidates_memo(text)
+
+    def exact_candidates(self, text: str) -> tuple[Candidate, ...]:
+        """Like :meth:`candidates` but exact and alternate names only (cheap; for recognition)."""
+        return self._exact_memo(text)
+
     def _candidates(self, text: str) -> tuple[Candidate, ...]:
         with self._lock:
             return tuple(self._matcher.candidates(text))
@@ -68,8 +77,9 @@ class Gazetteer:
         rows = self._query(f"SELECT {_ENTRY_SQL} FROM places p WHERE p.geonameid = ?", (geonameid,))
         return entry_from_row(rows[0]) if rows else None
 
-    def get(self, geonameid: int) -> Entry | None:  # replaced by a memoised version in __init__
-        return self._get(geonameid)
+    def get(self, geonameid: int) -> Entry | None:
+        """The entry with this id (negative ids are divisions derived from pip data)."""
+        return self._get_memo(geonameid)
 
     @lru_cache(maxsize=1024)
     def country(self, country_code: str) -> Entry | None:
