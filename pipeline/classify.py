@@ -157,6 +157,23 @@ class TypeClassifier:
                     agent.update(t.i for t in child.subtree)
         return agent
 
+    def _route_by_victims(self, cue: Token, groups: dict) -> str | None:
+        """Where a method-less violence word goes, from its own victims ("killed six civilians" -> attack,
+        "attacked a checkpoint" -> clash); None when the sentence does not say who was hit."""
+        civilian = {gm.start for gm in groups.get("civilian", ())}
+        armed = {gm.start for g in ("state", "nonstate") for gm in groups.get(g, ())}
+        victims: set[int] = set()
+        holders = [cue] if cue.pos_ in {"VERB", "AUX"} else [cue, governing_verb(cue)]
+        for head in holders:
+            for child in head.children:
+                if child.dep_ in {"dobj", "nsubjpass"} or (child.dep_ == "prep" and child.lower_ in {"on", "against"}):
+                    victims.update(t.i for t in child.subtree)
+        if victims & civilian:
+            return self.violence_routes.get("civilian", "attack")
+        if victims & armed:
+            return self.violence_routes.get("armed", "armed_clash")
+        return None
+
     @staticmethod
     def _takes_territory(cue: Token, groups: dict) -> bool:
         """The territorial verb's object is a place ("captured the port of Mokha", "retook Palmyra")."""
@@ -240,7 +257,7 @@ class TypeClassifier:
             disrupted = self._disrupted(doc[m.start:m.end].root)
             for key, weight in m.payload:
                 if key == VIOLENCE:
-                    key = violence_to
+                    key = self._route_by_victims(doc[m.start:m.end].root, groups) or violence_to
                 if disrupted and key in self.disrupt_from:
                     key = "disrupted_weapons_use"
                 st = self.subtypes[key]

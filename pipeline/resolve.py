@@ -107,10 +107,14 @@ def _support(entry, key: str, footprints: list[Footprint]) -> float:
 
 
 def _towns_by_country(found: tuple[Candidate, ...]) -> dict[str, int]:
-    """Largest same-named town per country (a capital counts as very large)."""
+    """Largest town per country that bears the name itself (a capital counts as very large).
+
+    A town known by the name only as an alternate ("New York" for New York City) does not
+    outrank the division whose own name it is.
+    """
     out: dict[str, int] = {}
     for c in found:
-        if c.entry.kind == "place":
+        if c.entry.kind == "place" and c.match_score >= 1.0:
             size = 10**12 if c.entry.feature_code == "PPLC" else c.entry.population
             out[c.entry.country_code] = max(out.get(c.entry.country_code, -1), size)
     return out
