@@ -290,10 +290,13 @@ def main() -> None:
     map_column, panel_column = st.columns([3, 2], gap="medium")
     focus = st.session_state.get("map_focus")
     with map_column:
-        fmap = mapview.build_map(shown, settings.tiles, settings.tiles_attribution, bounds=view.bounds,
-                                 payload_url=payload_url_for(str(db_path), version, view_key, shown))
+        # The base map never changes, so streamlit-folium keeps it; the view's events come in a
+        # feature group that it swaps in place when the filters change.
+        fmap = mapview.base_map(settings.tiles, settings.tiles_attribution)
+        events = mapview.events_group(shown, fit=focus is None,
+                                      payload_url=payload_url_for(str(db_path), version, view_key, shown))
         result = st_folium(fmap, key="events_map", height=MAP_HEIGHT, use_container_width=True,
-                           returned_objects=["last_object_clicked_tooltip"],
+                           returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=events,
                            center=focus, zoom=FOCUS_ZOOM if focus else None)
     clicked = selected_from_map(result)
     if clicked:

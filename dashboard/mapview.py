@@ -21,7 +21,7 @@ from pathlib import Path
 
 import folium
 import pandas as pd
-from folium.elements import JSCSSMixin
+from folium.elements import JSCSSMixin, MacroElement
 from folium.template import Template
 
 from . import assets
@@ -166,10 +166,10 @@ def event_id_from_tooltip(tooltip: str | None) -> str | None:
 
 
 class EventLayer(JSCSSMixin):
-    """Clustered, type-coloured event markers, uncertainty circles, a heat layer and a legend.
+    """The map's event machinery: clustered type-coloured markers, uncertainty circles, heat
+    layer, layer control and legend. It draws nothing itself: an :class:`EventView` hands it a
+    view's events, so a filter change swaps the markers without reloading the map.
 
-    The events come either inline (``payload_json``) or from a URL (``payload_url``, a JSON file
-    served from the app's static folder, which keeps big views out of Streamlit's messages).
     Tooltips and popups are bound when a marker is first hovered or clicked, not up front.
     """
 
@@ -252,11 +252,64 @@ class EventLayer(JSCSSMixin):
     layer.bindPopup(function () { return popupFor(i); }, {maxWidth: 380});
   }
 
-  function draw(data) {
+  var circles = L.layerGroup(), circlesDrawn = false, canvas = L.canvas({padding: 0.5});
+  function drawCircles() {
+    if (circlesDrawn || !d) { return; }
+    circlesDrawn = true;
+    for (var j = 0; j < d.id.length; j++) {
+      if (d.radius[j] > 0) {
+        L.circle([d.lat[j], d.lon[j]], {
+          radius: d.radius[j] * 1000, renderer: canvas, interactive: false,
+          color: d.colours[d.type[j]], weight: 1, dashArray: "4 4", fillOpacity: 0.06
+        }).addTo(circles);
+      }
+    }
+  }
+  circles.on("add", drawCircles);  // drawn when first displayed
+  var overlays = {"Events": cluster, "Location uncertainty": circles};
+  var heat = L.heatLayer ? L.heatLayer([], {radius: 18, blur: 15, maxZoom: 9}) : null;
+  if (heat) { overlays["Heat map"] = heat; }
+  L.control.layers(null, overlays, {collapsed: true}).addTo(map);
+  var legendBox = null;
+  var legend = L.control({position: "bottomleft"});
+  legend.onAdd = function () {
+    legendBox = L.DomUtil.create("div", "opsmap-legend");
+    legendBox.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;border-radius:4px;font:12px sans-serif;";
+    return legendBox;
+  };
+  legend.addTo(map);
+  function fillLegend() {
+    legendBox.textContent = "";
+    legendBox.style.display = d.id.length ? "" : "none";
+    for (var t = 0; t < d.types.length; t++) {
+      var item = document.createElement("div");
+      var swatch = document.createElement("span");
+      swatch.style.cssText = "display:inline-block;width:10px;height:10px;border-radius:50%;" +
+        "margin-right:5px;border:1px solid #222;background:" + d.colours[t];
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(d.types[t] || "(no type)"));
+      legendBox.appendChild(item);
+    }
+    var note = document.createElement("div");
+    note.textContent = "dashed ring: approximate location";
+    note.style.cssText = "margin-top:3px;color:#555;";
+    legendBox.appendChild(note);
+  }
+
+  // Replace the drawn events with a view's (the map itself stays: no reload on a filter change).
+  function show(data, fit) {
     d = data;
     var n = d.id.length;
+    loading = false;
+    cluster.clearLayers();
+    circles.clearLayers();
+    circlesDrawn = false;
+    byId = {};
+    window.opsmap.byId = byId;
+    window.opsmap.ready = false;
     window.opsmap.count = n;
-    var markers = new Array(n);
+    var markers = new Array(n), points = new Array(n);
+    var south = 90, west = 180, north = -90, east = -180;
     for (var i = 0; i < n; i++) {
       var colour = d.colours[d.type[i]];
       var exact = d.radius[i] <= 0;
@@ -268,55 +321,31 @@ class EventLayer(JSCSSMixin):
       marker.opsmapIndex = i;
       markers[i] = marker;
       byId[d.id[i]] = marker;
+      points[i] = [d.lat[i], d.lon[i]];
+      south = Math.min(south, d.lat[i]); north = Math.max(north, d.lat[i]);
+      west = Math.min(west, d.lon[i]); east = Math.max(east, d.lon[i]);
+    }
+    if (fit && n > 0) {  // before clustering, so the clusters are computed once, at the final zoom
+      map.fitBounds([[south, west], [north, east]], {padding: [30, 30], maxZoom: 9, animate: false});
     }
     if (n === 0) { window.opsmap.ready = true; } else { loading = true; cluster.addLayers(markers); }
-
-    var circles = L.layerGroup(), circlesDrawn = false, canvas = L.canvas({padding: 0.5});
-    circles.on("add", function () {  // drawn on first display only
-      if (circlesDrawn) { return; }
-      circlesDrawn = true;
-      for (var j = 0; j < n; j++) {
-        if (d.radius[j] > 0) {
-          L.circle([d.lat[j], d.lon[j]], {
-            radius: d.radius[j] * 1000, renderer: canvas, interactive: false,
-            color: d.colours[d.type[j]], weight: 1, dashArray: "4 4", fillOpacity: 0.06
-          }).addTo(circles);
-        }
-      }
-    });
-    if (n <= d.circlesOnUpTo) { map.addLayer(circles); }
-    var overlays = {"Events": cluster, "Location uncertainty": circles};
-    if (L.heatLayer) {
-      var points = new Array(n);
-      for (var k = 0; k < n; k++) { points[k] = [d.lat[k], d.lon[k]]; }
-      overlays["Heat map"] = L.heatLayer(points, {radius: 18, blur: 15, maxZoom: 9});
+    if (heat) { heat.setLatLngs(points); }
+    if (!window.opsmap.shown && n <= d.circlesOnUpTo) { map.addLayer(circles); }
+    if (map.hasLayer(circles)) { drawCircles(); }
+    window.opsmap.shown = (window.opsmap.shown || 0) + 1;
+    fillLegend();
+  }
+  var latest = 0;
+  window.opsmapShow = function (data, fit) {
+    var ticket = ++latest;  // a slow fetch for an older view must not overwrite a newer one
+    if (typeof data === "string") {
+      fetch(data).then(function (r) { return r.json(); }).then(function (loaded) {
+        if (ticket === latest) { show(loaded, fit); }
+      });
+    } else {
+      show(data, fit);
     }
-    L.control.layers(null, overlays, {collapsed: true}).addTo(map);
-    if (n > 0) { legend(d).addTo(map); }
-  }
-
-  function legend(d) {
-    var control = L.control({position: "bottomleft"});
-    control.onAdd = function () {
-      var box = L.DomUtil.create("div", "opsmap-legend");
-      box.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;border-radius:4px;font:12px sans-serif;";
-      for (var t = 0; t < d.types.length; t++) {
-        var item = document.createElement("div");
-        var swatch = document.createElement("span");
-        swatch.style.cssText = "display:inline-block;width:10px;height:10px;border-radius:50%;" +
-          "margin-right:5px;border:1px solid #222;background:" + d.colours[t];
-        item.appendChild(swatch);
-        item.appendChild(document.createTextNode(d.types[t] || "(no type)"));
-        box.appendChild(item);
-      }
-      var note = document.createElement("div");
-      note.textContent = "dashed ring: approximate location";
-      note.style.cssText = "margin-top:3px;color:#555;";
-      box.appendChild(note);
-      return box;
-    };
-    return control;
-  }
+  };
 
   // Bring one event's marker out of its cluster (used by tests and the table's "focus").
   window.opsmap.reveal = function (id, done) {
@@ -334,11 +363,6 @@ class EventLayer(JSCSSMixin):
   };
   window.opsmap.cluster = cluster;
 
-{% if this.payload_url %}
-  fetch({{ this.payload_url_json }}).then(function (r) { return r.json(); }).then(draw);
-{% else %}
-  draw({{ this.payload_json }});
-{% endif %}
 })();
 {% endmacro %}
 """)
@@ -352,12 +376,26 @@ class EventLayer(JSCSSMixin):
         ("markerclusterdefaultcss", assets.MARKERCLUSTER_DEFAULT_CSS),
     ]
 
-    def __init__(self, payload_json: str = "", payload_url: str = "") -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._name = "EventLayer"
-        self.payload_json = payload_json
-        self.payload_url = payload_url
-        self.payload_url_json = to_script_json(payload_url)
+
+
+class EventView(MacroElement):
+    """One view's events for :class:`EventLayer`: inline JSON, or the URL of a JSON file served
+    from the app's static folder (which keeps big views out of Streamlit's messages)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+window.opsmapShow({{ this.data }}, {{ this.fit }});
+{% endmacro %}
+""")
+
+    def __init__(self, payload_json: str = "", payload_url: str = "", fit: bool = True) -> None:
+        super().__init__()
+        self._name = "EventView"
+        self.data = to_script_json(payload_url) if payload_url else payload_json
+        self.fit = "true" if fit else "false"
 
 
 def publish_payload(payload_json: str, folder: Path = PAYLOAD_DIR, keep: int = 64) -> str | None:
@@ -404,17 +442,9 @@ def event_bounds(frame: pd.DataFrame) -> list[list[float]] | None:
             [float(events["latitude"].max()), float(events["longitude"].max())]]
 
 
-def build_map(frame: pd.DataFrame, tiles: str = "openstreetmap", attribution: str = "", *,
-              payload_url: str | None = None, bounds: list[list[float]] | None = None) -> folium.Map:
-    """A folium map of ``frame`` that loads nothing from the internet except the chosen tiles.
-
-    ``payload_url``: where the browser fetches this view's events (see :func:`publish_payload`);
-    without it the events travel inside the map's script. ``bounds``: the events' extent, if known.
-    """
-    bounds = bounds if bounds is not None else event_bounds(frame)
-    centre = [20.0, 20.0] if bounds is None else [
-        (bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    fmap = folium.Map(location=centre, zoom_start=2, tiles=None, control_scale=True)
+def base_map(tiles: str = "openstreetmap", attribution: str = "") -> folium.Map:
+    """The map without events; the same for every view, so streamlit-folium never reloads it."""
+    fmap = folium.Map(location=[30.0, 40.0], zoom_start=3, tiles=None, control_scale=True)
     fmap.options["max_zoom"] = 18  # clusters need a maxZoom even without a tile layer
     fmap.options["min_zoom"] = 1
     fmap.default_js = [("leaflet", assets.LEAFLET_JS)]
@@ -422,10 +452,26 @@ def build_map(frame: pd.DataFrame, tiles: str = "openstreetmap", attribution: st
     base = tile_layer(tiles, attribution)
     if base is not None:
         base.add_to(fmap)
+    EventLayer().add_to(fmap)
+    return fmap
+
+
+def events_group(frame: pd.DataFrame, *, payload_url: str | None = None, fit: bool = True) -> folium.FeatureGroup:
+    """The events of ``frame`` as a feature group for ``st_folium(feature_group_to_add=...)``.
+
+    ``payload_url``: where the browser fetches them (see :func:`publish_payload`); without it
+    they travel inline. ``fit``: zoom the map to them.
+    """
+    group = folium.FeatureGroup(name="opsmap view", control=False)
     if payload_url:
-        EventLayer(payload_url=payload_url).add_to(fmap)
+        EventView(payload_url=payload_url, fit=fit).add_to(group)
     else:
-        EventLayer(payload_json=to_script_json(map_payload(frame))).add_to(fmap)
-    if bounds is not None:
-        fmap.fit_bounds(bounds, padding=(30, 30), max_zoom=9)
+        EventView(payload_json=to_script_json(map_payload(frame)), fit=fit).add_to(group)
+    return group
+
+
+def build_map(frame: pd.DataFrame, tiles: str = "openstreetmap", attribution: str = "") -> folium.Map:
+    """A complete folium map of ``frame`` (for saving as HTML): :func:`base_map` plus the events."""
+    fmap = base_map(tiles, attribution)
+    events_group(frame).add_to(fmap)
     return fmap

@@ -56,7 +56,6 @@ def cmd_import_reference(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
-    import subprocess
 
     settings = _settings(args)
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
@@ -68,7 +67,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
            "--browser.gatherUsageStats", "false",
            # the map's JavaScript and CSS are served from dashboard/static/, not from CDNs
            "--server.enableStaticServing", "true"]
-    return subprocess.call(cmd, env=env)
+    sys.stdout.flush()
+    # Become the server (no child process): stopping `opsmap serve` then stops Streamlit too,
+    # instead of leaving it orphaned and holding the port.
+    os.execve(sys.executable, cmd, env)
+    return 0  # not reached
 
 
 def cmd_gazetteer(args: argparse.Namespace) -> int:

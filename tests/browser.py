@@ -155,11 +155,15 @@ def map_frame(page):
     return page.frame_locator(MAP_IFRAME).first
 
 
-def wait_for_markers(page, timeout: float = 30_000):
-    """Wait until the map has added all its markers (clustered or not); return the map frame."""
+def wait_for_markers(page, count: int | None = None, timeout: float = 30_000):
+    """Wait until the map has added all its markers (``count`` of them, if given: after a filter
+    change the map stays and swaps its markers, so the count tells the new view from the old);
+    return the map frame."""
     handle = page.wait_for_selector(MAP_IFRAME, timeout=timeout)
     frame = handle.content_frame()
-    frame.wait_for_function("() => window.opsmap && window.opsmap.ready === true", timeout=timeout)
+    frame.wait_for_function(
+        "count => window.opsmap && window.opsmap.ready === true"
+        " && (count === null || window.opsmap.count === count)", arg=count, timeout=timeout)
     return frame
 
 

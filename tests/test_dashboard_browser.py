@@ -138,7 +138,7 @@ def test_marker_click_shows_popup_and_panel(page) -> None:
 def test_actor_filter_changes_count_markers_and_url(page) -> None:
     choose_option(page, "Actor (actor 1, actor 2 or associated)", "Iraqi Security Forces")
     assert shown_count(page) == 1
-    frame = wait_for_markers(page)
+    frame = wait_for_markers(page, count=1)
     assert frame.evaluate("() => Object.keys(window.opsmap.byId)") == ["ev-mosul"]
     assert "actor=Iraqi+Security+Forces" in page.url or "actor=Iraqi%20Security%20Forces" in page.url
 
