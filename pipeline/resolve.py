@@ -106,15 +106,19 @@ def _support(entry, key: str, footprints: list[Footprint]) -> float:
     return total
 
 
-def _towns_by_country(found: tuple[Candidate, ...]) -> dict[str, int]:
+def _towns_by_country(found: tuple[Candidate, ...], key: str) -> dict[str, int]:
     """Largest town per country that bears the name itself (a capital counts as very large).
 
-    A town known by the name only as an alternate ("New York" for New York City) does not
-    outrank the division whose own name it is.
+    A town whose own name is the name plus a word ("New York City" for "New York") does not
+    outrank the division that bears the name itself.
     """
     out: dict[str, int] = {}
+    divisions = {c.entry.country_code for c in found if c.entry.is_division and c.match_score >= 1.0}
     for c in found:
-        if c.entry.kind == "place" and c.match_score >= 1.0:
+        if c.entry.kind == "place":
+            own = fold(c.entry.name)
+            if c.entry.country_code in divisions and own != key and own.startswith(key + " "):
+                continue
             size = 10**12 if c.entry.feature_code == "PPLC" else c.entry.population
             out[c.entry.country_code] = max(out.get(c.entry.country_code, -1), size)
     return out
@@ -292,7 +296,7 @@ class Resolver:
         if not found:
             return Resolution(mention, None, 0.0,
                               f"unresolved: no gazetteer name matches '{mention.text}' (exact, variant or fuzzy)")
-        facts = (_towns_by_country(found), _names_a_country(found))
+        facts = (_towns_by_country(found, fold(mention.text)), _names_a_country(found))
         scored = sorted(((self._score(c, mention, facts, ctx, cue, qualifier, index), c) for c in found),
                         key=lambda sc: -sc[0])
         best_score, best = scored[0]
