@@ -117,6 +117,12 @@ def test_map_shows_every_event_offline(page) -> None:
     assert shown_count(page) == 3
     legend = frame.locator(".opsmap-legend").inner_text()
     assert "Battles" in legend and "Explosions/Remote violence" in legend
+    overlays = frame.locator(".leaflet-control-layers-overlays").inner_text()
+    assert "Events" in overlays and "Location uncertainty" in overlays and "Heat map" in overlays
+    assert frame.evaluate("() => typeof L.heatLayer") == "function"  # the offline heat plugin loaded
+    # the view fits the events: all three are inside the map's bounds
+    assert frame.evaluate("() => Object.values(window.opsmap.byId).every("
+                          "m => window.map.getBounds().contains(m.getLatLng()))")
     assert page.blocked_requests == []  # every script, style and font came from 127.0.0.1
 
 
