@@ -66,7 +66,6 @@ class View:
 
     events: pd.DataFrame
     drawn: int
-    bounds: list[list[float]] | None
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -75,7 +74,7 @@ def load_view(db_path: str, version: float, view_key: str) -> View:
     wanted = flt.from_view_key(view_key)
     texts = load_report_texts(db_path, version) if wanted.text.strip() else {}
     events = flt.apply_filters(load_events(db_path, version), wanted, texts)
-    return View(events, len(mapview.drawable(events)), mapview.event_bounds(events))
+    return View(events, len(mapview.drawable(events)))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

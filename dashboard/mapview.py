@@ -433,15 +433,6 @@ def tile_layer(tiles: str, attribution: str = "") -> folium.TileLayer | None:
                             name="Tiles", max_zoom=18)
 
 
-def event_bounds(frame: pd.DataFrame) -> list[list[float]] | None:
-    """South-west and north-east corners of the drawable events, or None when there are none."""
-    events = drawable(frame)
-    if events.empty:
-        return None
-    return [[float(events["latitude"].min()), float(events["longitude"].min())],
-            [float(events["latitude"].max()), float(events["longitude"].max())]]
-
-
 def base_map(tiles: str = "openstreetmap", attribution: str = "") -> folium.Map:
     """The map without events; the same for every view, so streamlit-folium never reloads it."""
     fmap = folium.Map(location=[30.0, 40.0], zoom_start=3, tiles=None, control_scale=True)

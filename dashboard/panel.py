@@ -86,7 +86,7 @@ def render_event_panel(event: pd.Series, sources: list[dict],
         for column, label in REASON_FIELDS)
     st.html(f"<ul class='opsmap-reasons'>{reasons}</ul>")
     if not sources:  # an event stored without a source row still has its own provenance
-        sources = [{"report_id": event.get("report_id"), "source": event.get("source"),
+        sources = [{"report_id": event.get("report_id"), "source": event.get("source"), "notes": event.get("notes"),
                     "source_url": event.get("source_url"), "published": event.get("published"),
                     "sentence_start": event.get("sentence_start"), "sentence_end": event.get("sentence_end")}]
     st.markdown(f"**Sources ({len(sources)})**")
@@ -104,6 +104,10 @@ def render_event_panel(event: pd.Series, sources: list[dict],
                       if merge_reason else "") + "</div>")
         st.html(heading)
         text = _value(report.get("text"))
+        sentence = _value(source.get("notes"))
+        if sentence:  # first, so it is seen without scrolling a long report
+            st.html(f"<blockquote class='opsmap-source-sentence' style='margin:4px 0 8px 0;padding-left:8px;"
+                    f"border-left:3px solid #f5c518'>{html.escape(sentence)}</blockquote>")
         if text:
             body = highlight_sentence(text, source.get("sentence_start"), source.get("sentence_end"))
             st.html(f"<div class='opsmap-report-text' style='{_TEXT_STYLE}'>{body}</div>")

@@ -1,6 +1,7 @@
 """Export an event table as CSV, GeoJSON or KML, for the tools analysts already use.
 
-CSV keeps ACLED's column names first (so ACLED-reading scripts work), then opsmap's. GeoJSON follows
+CSV keeps ACLED's column names first (so ACLED-reading scripts work), then opsmap's; report text that
+a spreadsheet would run as a formula gets a leading apostrophe. GeoJSON follows
 RFC 7946 (WGS 84, longitude first). KML carries a TimeStamp per event so Google Earth's time slider
 works. Every function takes the frame it is given: the dashboard passes its filtered view.
 """
@@ -46,11 +47,25 @@ def _plain(value: object) -> object:
     return value
 
 
+#: A text cell starting like this is a formula to Excel or LibreOffice (CSV injection).
+_FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]))")
+
+
+def _defuse_formula(value: object) -> object:
+    """Prefix an apostrophe to report text that a spreadsheet would run as a formula (OWASP)."""
+    if isinstance(value, str) and _FORMULA_START.match(value):
+        return "'" + value
+    return value
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
     out = _ordered(frame).copy()
     if "evidence" in out:
         out["evidence"] = out["evidence"].map(
             lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v)
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(_defuse_formula)
     return out.to_csv(index=False).encode("utf-8")
 
 

@@ -71,3 +71,13 @@ def test_empty_frame_and_unknown_format() -> None:
     assert export(empty, "CSV").decode().strip().split(",") == EVENT_COLUMNS
     with pytest.raises(ValueError, match="unknown export format"):
         export(empty, "xlsx")
+
+
+def test_csv_defuses_spreadsheet_formulas_from_reports() -> None:
+    frame = frame_of(Event(event_id="f", notes='=HYPERLINK("http://evil.example","x")', actor1="+cmd",
+                           location="-2+3", source="@SUM(A1)", admin1="-North", latitude=-33.5, longitude=-70.1))
+    row = next(csv.DictReader(io.StringIO(export(frame, "csv").decode("utf-8"))))
+    assert row["notes"].startswith("'=") and row["actor1"] == "'+cmd" and row["source"] == "'@SUM(A1)"
+    assert row["admin1"] == "'-North" and row["location"] == "-2+3"  # a number-like text stays
+    assert row["latitude"] == "-33.5" and row["longitude"] == "-70.1"  # numbers untouched
+    assert json.loads(export(frame, "geojson"))["features"][0]["properties"]["notes"].startswith("=")
