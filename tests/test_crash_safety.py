@@ -1,6 +1,5 @@
 """Killing `opsmap build` with SIGKILL at many points leaves a consistent store; a re-run completes it."""
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -82,6 +81,7 @@ def test_sigkill_at_many_points_then_rerun(tmp_path, gazetteer_path):
     db = tmp_path / "crashy.sqlite"
     env = dict(env, OPSMAP_DB=str(db))
     kill_after = [1, 4, 9, 15, 22, total - 2]  # reports stored when the kill lands
+    killed_mid_run = 0
     for target in kill_after:
         proc = run_build(inputs, env)
         deadline = time.monotonic() + 300
@@ -89,11 +89,12 @@ def test_sigkill_at_many_points_then_rerun(tmp_path, gazetteer_path):
             time.sleep(0.01)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
+        if proc.wait(timeout=60) == -signal.SIGKILL:
+            killed_mid_run += 1
         if db.exists():
             state = snapshot(db)  # consistent after every kill
-            assert state["reports"] <= total
-        shutil.rmtree(tmp_path / "unused", ignore_errors=True)
+            assert state["reports"] < total or proc.returncode == 0
+    assert killed_mid_run >= len(kill_after) - 1  # the kills really landed while it was writing
 
     final = run_build(inputs, env)
     assert final.wait(timeout=600) == 0, final.stderr.read().decode()
