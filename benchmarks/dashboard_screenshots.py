@@ -3,8 +3,8 @@
     opsmap build data/reports --db /tmp/demo.sqlite
     python benchmarks/dashboard_screenshots.py /tmp/demo.sqlite [EVENT_ID]
 
-EVENT_ID (default: the first event whose location mentions Aleppo, else the first event) is the
-marker clicked for event-panel.png.
+EVENT_ID (default: the first event in Aleppo governorate, else the first event) is the marker clicked
+for event-panel.png; the docs use the HOLEB raid of the demo corpus.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import launch_chromium, open_page, serve_dashboard, wait_for_app, wait_for_markers  # noqa: E402
+from browser import (click_marker, launch_chromium, open_page, serve_dashboard, wait_for_app,  # noqa: E402
+                     wait_for_markers)
 from pipeline.store import Store  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -42,11 +43,7 @@ def main(argv: list[str]) -> int:
         frame = wait_for_markers(page)
         page.wait_for_timeout(800)  # let the cluster animation settle
         page.screenshot(path=str(OUT / "dashboard.png"))
-        assert frame.evaluate("id => new Promise(done => window.opsmap.reveal(id, done))", event_id)
-        page.wait_for_timeout(500)
-        frame.locator(f"path.opsmap-ev-{event_id}").click()
-        page.get_by_role("heading", name=f"Event {event_id}").wait_for(timeout=20_000)
-        wait_for_app(page)
+        click_marker(page, event_id)
         page.wait_for_timeout(500)
         page.screenshot(path=str(OUT / "event-panel.png"))
         assert page.blocked_requests == [], page.blocked_requests

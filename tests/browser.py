@@ -6,7 +6,10 @@ Reusable from any test module (``from browser import serve_dashboard, launch_chr
         browser = launch_chromium(p)
         page = open_page(browser, base_url)
         wait_for_app(page)
-        frame = map_frame(page)
+        frame = click_marker(page, event_id)   # popup open, event panel shown
+        popup = frame.locator(".leaflet-popup-content").inner_text()
+        choose_option(page, "Event type", "Battles")   # a sidebar filter, waits for the rerun
+        frame = wait_for_markers(page, count=shown_count(page))
 
 Every request that does not go to 127.0.0.1/localhost is aborted and recorded in
 ``page.blocked_requests`` (a list of URLs), so a test can assert the page stayed offline.
@@ -198,4 +201,29 @@ def choose_option(page, label: str, option: str, timeout: float = 30_000) -> Non
     sidebar_multiselect(page, label).locator("input").click()
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
+    wait_for_rerun(page, before, timeout)
+
+
+def click_marker(page, event_id: str, timeout: float = 30_000):
+    """Bring an event's marker out of its cluster, click it, and wait until its popup is open and
+    the event panel shows it; return the map frame (the popup is ``.leaflet-popup-content``)."""
+    frame = wait_for_markers(page, timeout=timeout)
+    if not frame.evaluate("id => new Promise(done => window.opsmap.reveal(id, done))", event_id):
+        raise AssertionError(f"no marker for event {event_id!r} on the map")
+    frame.locator(f"path.opsmap-ev-{css_id(event_id)}").click()
+    frame.wait_for_selector(".leaflet-popup-content .opsmap-popup", timeout=timeout)
+    page.get_by_role("heading", name=f"Event {event_id}").wait_for(timeout=timeout)
+    wait_for_app(page, timeout)
+    return frame
+
+
+def css_id(event_id: str) -> str:
+    """The class suffix a marker carries for its event (``path.opsmap-ev-<css_id>``)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "_-") else "_" for c in event_id)
+
+
+def open_tab(page, name: str, timeout: float = 30_000) -> None:
+    """Open a tab under the map (tabs are drawn when opened: wait for that rerun)."""
+    before = run_number(page)
+    page.get_by_role("tab", name=name).click()
     wait_for_rerun(page, before, timeout)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +12,8 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import (choose_option, chromium_available, launch_chromium, open_page, run_number,
-                     serve_dashboard, shown_count, wait_for_app, wait_for_markers, wait_for_rerun)
+from browser import (choose_option, chromium_available, click_marker, launch_chromium, open_page, open_tab,
+                     run_number, serve_dashboard, shown_count, wait_for_app, wait_for_markers, wait_for_rerun)
 from pipeline.event import Event
 from pipeline.report import Report
 from pipeline.store import Store
@@ -94,17 +93,6 @@ def page(browser, server):
     page.context.close()
 
 
-def click_event(page, event_id: str):
-    """Bring the event's marker out of its cluster, click it, wait for the app to answer."""
-    frame = wait_for_markers(page)
-    assert frame.evaluate("id => new Promise(done => window.opsmap.reveal(id, done))", event_id)
-    frame.locator(f"path.opsmap-ev-{event_id}").click()
-    frame.wait_for_selector(".leaflet-popup-content .opsmap-popup")
-    page.get_by_role("heading", name=f"Event {event_id}").wait_for(timeout=15_000)
-    wait_for_app(page)
-    return frame
-
-
 def no_javascript_links(page, frame) -> None:
     for where in (page, frame):
         hrefs = where.evaluate("() => [...document.querySelectorAll('[href]')].map(a => a.getAttribute('href'))")
@@ -127,7 +115,7 @@ def test_map_shows_every_event_offline(page) -> None:
 
 
 def test_marker_click_shows_popup_and_panel(page) -> None:
-    frame = click_event(page, "ev-holeb")
+    frame = click_marker(page, "ev-holeb")
     popup = frame.locator(".leaflet-popup-content")
     text = popup.inner_text()
     for expected in ("2023-04-17", "US-led coalition", "Islamic State", "Aleppo", "approximate", HOLEB_SENTENCE):
@@ -164,7 +152,7 @@ def test_copied_url_restores_the_view(browser, server) -> None:
 
 
 def test_hostile_report_content_never_runs(page) -> None:
-    frame = click_event(page, "ev-mosul")
+    frame = click_marker(page, "ev-mosul")
     page.get_by_text("Every field").click()
     page.wait_for_timeout(500)
     assert "<script>window.__xss=1" in frame.locator(".leaflet-popup-content").inner_text()
@@ -175,13 +163,6 @@ def test_hostile_report_content_never_runs(page) -> None:
     assert page.evaluate("() => window.__xss") is None
     assert frame.evaluate("() => window.__xss") is None
     no_javascript_links(page, frame)
-
-
-def open_tab(page, name: str) -> None:
-    """Tabs are drawn when opened: click and wait for that rerun."""
-    before = run_number(page)
-    page.get_by_role("tab", name=name).click()
-    wait_for_rerun(page, before)
 
 
 def download(page, label: str) -> bytes:
