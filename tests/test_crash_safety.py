@@ -93,7 +93,7 @@ def test_sigkill_at_many_points_then_rerun(tmp_path, gazetteer_path):
             killed_mid_run += 1
         if db.exists():
             state = snapshot(db)  # consistent after every kill
-            assert state["reports"] < total or proc.returncode == 0
+            assert state["reports"] <= total
     assert killed_mid_run >= len(kill_after) - 1  # the kills really landed while it was writing
 
     final = run_build(inputs, env)
