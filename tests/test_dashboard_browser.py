@@ -93,6 +93,10 @@ def page(browser, server):
     page.context.close()
 
 
+def map_frame_handle(page):
+    return page.wait_for_selector("iframe[title='streamlit_folium.st_folium']").content_frame()
+
+
 def no_javascript_links(page, frame) -> None:
     for where in (page, frame):
         hrefs = where.evaluate("() => [...document.querySelectorAll('[href]')].map(a => a.getAttribute('href'))")
@@ -135,6 +139,12 @@ def test_actor_filter_changes_count_markers_and_url(page) -> None:
     frame = wait_for_markers(page, count=1)
     assert frame.evaluate("() => Object.keys(window.opsmap.byId)") == ["ev-mosul"]
     assert "actor=Iraqi+Security+Forces" in page.url or "actor=Iraqi%20Security%20Forces" in page.url
+    before = run_number(page)
+    page.get_by_role("button", name="Reset filters").click()
+    wait_for_rerun(page, before)
+    assert shown_count(page) == 3
+    wait_for_markers(page, count=3)
+    assert "actor=" not in page.url
 
 
 def test_copied_url_restores_the_view(browser, server) -> None:
@@ -202,6 +212,9 @@ def test_table_row_opens_the_panel(page) -> None:
     page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 * 2 + 17)  # third row: ev-kunar (sorted by date)
     page.get_by_role("heading", name="Event ev-kunar").wait_for(timeout=15_000)
     assert "Kunar" in page.locator("mark.opsmap-sentence").inner_text()
+    frame = map_frame_handle(page)  # the map is centred on the event
+    frame.wait_for_function("() => window.map.getZoom() === 11"
+                            " && window.map.getCenter().distanceTo([34.85, 71.1]) < 1000", timeout=15_000)
 
 
 def test_missing_store_shows_a_message_not_a_traceback(browser, tmp_path) -> None:
