@@ -7,6 +7,7 @@ never an event's location (``eventable=False``).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from functools import lru_cache
 from typing import IO, Iterable
@@ -67,24 +68,65 @@ class Geoparser:
         prefer = {p.base for p in phrases if p.wants_division and p.base is not None}
         resolutions = self.resolver.resolve(text, rec, prefer)
         by_mention: dict[int, Place] = {}
-        focus = None
+        unknown: list[Place] = []
         for res in resolutions:
-            if res.mention.source == "dateline" and res.candidate is None:
-                continue  # an all-caps lead-in that is not a place
+            if res.mention.source == "dateline" and res.candidate is None and not res.mention.country_hint:
+                continue  # an all-caps lead-in that is not a place ("KAFTIN, Syria —" is one)
             place = self._place(res)
-            if not place.resolved:
-                focus = focus or self._focus(resolutions)
-                place = self._at_focus(place, focus) if focus else place
-            by_mention[id(res.mention)] = place
+            if place.resolved:
+                by_mention[id(res.mention)] = place
+            else:
+                unknown.append(place)
+        regions = list(self._region_places(text, phrases, kept, resolutions)) if with_regions else []
         places: list[Place] = []
         for mention in recognition.mentions:
             place = supers.get(id(mention)) or by_mention.get(id(mention))
             if place is not None:
                 places.append(place)
-        if with_regions:
-            places.extend(self._region_places(text, phrases, kept, resolutions))
+        places.extend(regions)
+        places.extend(self._place_unknown(text, unknown, places, resolutions))
         places.sort(key=lambda p: (p.start, -p.end))
         return places
+
+    def _place_unknown(self, text: str, unknown: list[Place], known: list[Place],
+                       resolutions: list[Resolution]) -> list[Place]:
+        """Names the gazetteer lacks (villages, streets, bases, wadis), placed where the text puts
+        them: in the place or region named right after ("Kaftin in Idlib province", "Palestine
+        Street in east Baghdad", "Jurf al-Sakhar south of Baghdad"), else at the report's focus.
+        A name keeps one placement throughout the report, the most precise found."""
+        focus = self._focus(resolutions) if unknown else None
+        placed: list[Place] = []
+        for place in unknown:
+            container = _container(text, place, known)
+            if container is not None:
+                placed.append(self._in_container(place, container))
+            elif focus is not None:
+                placed.append(self._at_focus(place, focus))
+            else:
+                placed.append(place)
+        best: dict[str, Place] = {}
+        for p in placed:
+            key = fold(p.text)
+            if p.resolved and (key not in best or _rank(p) < _rank(best[key])):
+                best[key] = p
+        out = []
+        for p in placed:
+            b = best.get(fold(p.text))
+            if b is not None and b is not p:
+                p = replace(b, text=p.text, start=p.start, end=p.end, is_dateline=p.is_dateline,
+                            reason=b.reason + "; same name as elsewhere in the report")
+            out.append(p)
+        return out
+
+    def _in_container(self, place: Place, container: Place) -> Place:
+        precision = max(2, container.precision or 3)
+        return replace(place, resolved=True, name=place.text, latitude=container.latitude,
+                       longitude=container.longitude, country_code=container.country_code,
+                       country=container.country, admin1=container.admin1, feature="contained",
+                       precision=precision, radius_km=round((container.radius_km or 10.0) + 5.0, 1),
+                       score=0.2, kind="region",
+                       reason=f"{place.reason}; placed in '{container.text}' ({container.name}), named right "
+                              f"after it (precision {precision})")
 
     def _focus(self, resolutions: list[Resolution]) -> tuple[float, float, str, str] | None:
         """Where the report is about: the medoid of its resolved towns and divisions, else its
@@ -203,6 +245,31 @@ class Geoparser:
             cc = res.candidate.entry.country_code
             counts[cc] = counts.get(cc, 0.0) + weight
         return max(counts, key=counts.get) if counts else ""
+
+
+#: An unknown name's container must start within this many characters and words after it.
+CONTAINER_MAX_CHARS = 60
+CONTAINER_MAX_WORDS = 8
+_SENTENCE_END = re.compile(r"[.!?;:]\s|\n|—|–")
+
+
+def _rank(place: Place) -> tuple:
+    """A container the text names beats the report's focus; then the most precise."""
+    return place.precision or 3, place.feature == "focus", place.radius_km or 0.0
+
+
+def _container(text: str, place: Place, known: list[Place]) -> Place | None:
+    """The first resolved place or region named after ``place`` in the same clause, close by."""
+    after = [k for k in known if k.resolved and k.eventable and k.start >= place.end
+             and k.start - place.end <= CONTAINER_MAX_CHARS and k.kind != "country"
+             and k.latitude is not None]
+    if not after:
+        return None
+    first = min(after, key=lambda k: (k.start, -(k.end - k.start)))
+    gap = text[place.end: first.start]
+    if _SENTENCE_END.search(gap) or len(gap.split()) > CONTAINER_MAX_WORDS:
+        return None
+    return first
 
 
 def _without_article(key: str) -> str:

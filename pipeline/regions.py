@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from statistics import median
 
 import yaml
 
@@ -207,23 +208,45 @@ class RegionLocator:
                                f"offset from {entry.name} towards the {_compass(bearing)}")
         lats = sorted(p[0] for p in points)
         lons = sorted(p[1] for p in points)
-        lo_lat, hi_lat = _pct(lats, 0.02), _pct(lats, 0.98)
-        lo_lon, hi_lon = _pct(lons, 0.02), _pct(lons, 0.98)
+        lo_lat, hi_lat = lats[0], lats[-1]
+        lo_lon, hi_lon = lons[0], lons[-1]
         def norm(p: tuple[float, float]) -> tuple[float, float]:
             return ((p[1] - lo_lon) / ((hi_lon - lo_lon) or 1) - 0.5, (p[0] - lo_lat) / ((hi_lat - lo_lat) or 1) - 0.5)
         if bearing < 0:
             ranked = sorted(points, key=lambda p: math.hypot(*norm(p)))
+            chosen = ranked[: max(3, len(ranked) // 3)]
+            lat, lon = medoid(chosen)
+            why = f"the central third of {entry.name}'s {len(points)} gazetteer places; point is their medoid"
         else:
+            # The outer third of the area's extent along the bearing, not a third of its places:
+            # places crowd in one part of many countries (western Syria), which would pull
+            # "eastern Syria" hundreds of km west. The band is a third of the extent along
+            # the bearing; the point is the band's middle (which may be desert, as the part is).
             dx, dy = math.sin(math.radians(bearing)), math.cos(math.radians(bearing))
-            ranked = sorted(points, key=lambda p: -(norm(p)[0] * dx + norm(p)[1] * dy))
-        chosen = ranked[: max(3, len(ranked) // 3)]
-        lat, lon = medoid(chosen)
+            def along(p: tuple[float, float]) -> float:
+                x, y = norm(p)
+                return x * dx + y * dy
+            def across(p: tuple[float, float]) -> float:
+                x, y = norm(p)
+                return x * dy - y * dx
+            depth = sorted(along(p) for p in points)
+            top, bottom = depth[-1], depth[0]
+            chosen = [p for p in points if along(p) >= top - (top - bottom) / 3]
+            if len(chosen) < 3:
+                chosen = sorted(points, key=lambda p: -along(p))[:3]
+            side = sorted(across(p) for p in chosen)
+            mid_along = top - (top - bottom) / 6
+            mid_across = (_pct(side, 0.05) + _pct(side, 0.95)) / 2
+            x = mid_along * dx + mid_across * dy
+            y = mid_along * dy - mid_across * dx
+            lat = lo_lat + (y + 0.5) * ((hi_lat - lo_lat) or 1)
+            lon = lo_lon + (x + 0.5) * ((hi_lon - lo_lon) or 1)
+            why = (f"the {_compass(bearing)} third of {entry.name}'s extent ({len(chosen)} of its {len(points)} "
+                   f"gazetteer places); point is the band's middle")
         dists = sorted(haversine_km(lat, lon, p[0], p[1]) for p in chosen)
         radius = round(_pct(dists, 0.75) + 10, 1)
         precision = 3 if entry.kind in ("country", "admin1") else 2
-        return RegionPoint(lat, lon, radius, precision, entry.country_code, label,
-                           f"the {_compass(bearing)} third of {entry.name}'s {len(points)} gazetteer "
-                           f"places; point is their medoid")
+        return RegionPoint(lat, lon, radius, precision, entry.country_code, label, why)
 
     def near(self, entry: Entry, label: str) -> RegionPoint:
         radius = (entry.radius_km if entry.kind != "place" and entry.radius_km else _town_radius(entry.population)) + 10

@@ -41,6 +41,9 @@ CELL_DEG = 1.0
 SAME_NAME_DIVISION_PENALTY = 0.6
 SAME_NAME_TOWN_SHARE = 0.25
 COUNTRY_NAME_PENALTY = 0.8
+#: With no country cue at all, a loose match must be at least this good (a close spelling
+#: variant, or a fuzzy match of ~94 % and more).
+LOOSE_WITHOUT_CONTEXT = 0.47
 
 
 @lru_cache(maxsize=1)
@@ -166,6 +169,17 @@ class Context:
     points: list[tuple[int, float, float]] = field(default_factory=list)  # (mention index, lat, lon)
     #: Per distinct name: where its candidates could be (divisions, grid cells) and a weight.
     footprints: list["Footprint"] = field(default_factory=list)
+    #: Countries of names that match exactly and lie in one country only ("Idlib"): unlike a
+    #: named country ("US strike"), they say where the report happens.
+    place_countries: Counter = field(default_factory=Counter)
+
+    def focus_countries(self) -> set[str]:
+        """Where the report happens: the dateline's country and those of its unambiguous places;
+        without either, the countries it names."""
+        focus = set(self.place_countries)
+        if self.dateline_country:
+            focus.add(self.dateline_country)
+        return focus or {cc for cc, n in self.countries.items() if n > 0}
 
     def country_share(self, cc: str) -> float:
         total = sum(self.countries.values())
@@ -178,7 +192,8 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         cues = _cues()
-        self._admin_after = re.compile(r"^\s+(" + "|".join(map(re.escape, cues["admin_cues_after"])) + r")\b",
+        # No "^": ``match(text, pos)`` anchors at pos, while "^" would only match at 0.
+        self._admin_after = re.compile(r"\s+(" + "|".join(map(re.escape, cues["admin_cues_after"])) + r")\b",
                                        re.I)
         self._place_before = re.compile(r"\b(" + "|".join(map(re.escape, cues["place_cues_before"])) + r")\s+$",
                                         re.I)
@@ -220,6 +235,9 @@ class Resolver:
                 ctx.countries[top.entry.country_code] += 1.0
             elif len({c.entry.country_code for c in found}) == 1 and top.entry.country_code:
                 ctx.countries[top.entry.country_code] += 0.5
+            exact = {c.entry.country_code for c in found if c.match_score >= 0.95}
+            if len(exact) == 1 and not any(c.entry.kind == "country" for c in found) and top.entry.kind in ("place", "admin2", "admin1") and top.entry.country_code:
+                ctx.place_countries[top.entry.country_code] += 1
             if mention.is_dateline and mention.country_hint:
                 hint = self.gazetteer.candidates(mention.country_hint)
                 hint_country = next((h.entry for h in hint if h.entry.kind == "country"), None)
@@ -300,10 +318,19 @@ class Resolver:
         scored = sorted(((self._score(c, mention, facts, ctx, cue, qualifier, index), c) for c in found),
                         key=lambda sc: -sc[0])
         best_score, best = scored[0]
-        if best.match_score < 0.9 and ctx.countries and not ctx.countries[best.entry.country_code]:
-            return Resolution(mention, None, 0.0,
-                              f"unresolved: '{mention.text}' only loosely matches {best.entry.name} "
-                              f"({best.how}), outside the countries of the report", len(found))
+        if best.match_score < 0.9:
+            # A spelling variant or fuzzy match is weak evidence: far from where the report
+            # happens it is likelier an unknown local name ("Kaftin" in Idlib is not Cavetown, MD).
+            focus = ctx.focus_countries()
+            if focus and best.entry.country_code not in focus:
+                return Resolution(mention, None, 0.0,
+                                  f"unresolved: '{mention.text}' only loosely matches {best.entry.name} "
+                                  f"({best.how}), outside the report's countries ({', '.join(sorted(focus))})",
+                                  len(found))
+            if not focus and best.match_score < LOOSE_WITHOUT_CONTEXT:
+                return Resolution(mention, None, 0.0,
+                                  f"unresolved: '{mention.text}' only loosely matches {best.entry.name} "
+                                  f"({best.how}) and nothing in the report says where it is", len(found))
         top = max(s for s, _ in scored)
         confidence = 1.0 / sum(math.exp(s - top) for s, _ in scored)
         return Resolution(mention, best, round(confidence, 3), self._reason(mention, best, scored, ctx, cue, qualifier),

@@ -307,7 +307,32 @@ def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mention
                 continue
             extra.append(Mention(start, end, surface, "propagated", ""))
             taken.append((start, end))
-    return sorted(kept + extra, key=lambda m: m.start)
+    kept = _dateline_elsewhere(text, gazetteer, kept + extra, person_spans)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _dateline_elsewhere(text: str, gazetteer: Gazetteer, mentions: list[Mention],
+                        person_spans: list[tuple[int, int]]) -> list[Mention]:
+    """The dateline's place named again in the body ("ATMEH, Syria —" ... "Atmeh lies") is a
+    mention there too, whatever the model labelled it; a shorter mention inside it ("Dayr" of
+    "Dayr az Zawr") gives way. Only datelines that say their country, or are known names."""
+    dateline = next((m for m in mentions if m.is_dateline), None)
+    if dateline is None or not (dateline.country_hint or _exact_name(gazetteer, dateline.text)):
+        return mentions
+    out = list(mentions)
+    pattern = r"(?<![\w-])" + r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", dateline.text))) + r"(?![\w-])"
+    for hit in re.finditer(pattern, text, re.I):
+        start, end = hit.start(), hit.end()
+        if start == dateline.start:
+            continue
+        inside = [m for m in out if start <= m.start and m.end <= end]
+        if any(m.start < end and start < m.end and m not in inside for m in out):
+            continue
+        if any(s <= start and end <= e and (s, e) != (start, end) for s, e in person_spans):
+            continue
+        out = [m for m in out if m not in inside]
+        out.append(Mention(start, end, text[start:end], "propagated", "dateline"))
+    return out
 
 
 def _well_known(gazetteer: Gazetteer, span: str, min_population: int) -> bool:

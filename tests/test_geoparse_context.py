@@ -1,0 +1,81 @@
+"""Regression tests for geocoding errors seen on the demo corpus (data/reports), each a general rule:
+loose matches stay in the report's countries, unknown names go where the text puts them,
+division cues after a name work, the dateline's place is found again in the body, directional
+regions lie in the named part."""
+from __future__ import annotations
+
+import pytest
+from geo_fixtures import gazetteer, geoparser  # noqa: F401  (fixtures)
+
+from pipeline.gazetteer.geometry import haversine_km
+from pipeline.nlp import get_nlp
+
+
+def _parse(geoparser, text):  # noqa: F811
+    return geoparser.parse(get_nlp()(text))
+
+
+def _find(places, text):
+    found = [p for p in places if p.text == text]
+    assert found, [(p.text, p.name) for p in places]
+    return found
+
+
+def test_loose_match_outside_the_reports_countries_is_not_taken(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "KAFTIN, Syria — A US strike in northwest Syria killed a leader. A drone hit near "
+                               "the village of Kaftin in Idlib province, a monitor said. The United States "
+                               "has carried out dozens of strikes.")
+    for p in _find(places, "Kaftin") + _find(places, "KAFTIN"):
+        assert p.country_code == "SY" and p.precision in (2, 3), p.reason
+        assert "Cavetown" not in (p.name or "")
+        assert haversine_km(p.latitude, p.longitude, 36.07, 36.63) < 60, p.reason
+
+
+def test_dayr_az_zawr_province_is_the_governorate(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "DAYR AZ ZAWR, Syria — A US airstrike in Dayr az Zawr province on Thursday "
+                               "killed a leader of the group.")
+    assert not [p for p in places if p.name == "Dyer"]
+    prov = _find(places, "Dayr az Zawr")[0]
+    assert prov.kind == "admin1" and prov.country_code == "SY" and prov.precision == 3
+    city = _find(places, "DAYR AZ ZAWR")[0]
+    assert city.geonameid == 170794
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Jets bombed a depot near Albu Kamal in Syria's Deir ez-Zor governorate early Friday.", "Deir ez-Zor"),
+    ("The raid took place in Idlib province on Monday, officials in Syria said.", "Idlib"),
+])
+def test_division_word_after_a_name_means_the_division(geoparser, text, name) -> None:  # noqa: F811
+    place = _find(_parse(geoparser, text), name)[0]
+    assert place.kind == "admin1" and place.precision == 3, place.reason
+
+
+def test_qamishli_in_a_syria_report_with_a_turkish_cue(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "US troops raided a house outside Qamishli, near the Turkish border, in "
+                               "northeast Syria. Qamishli lies in Hasakah province.")
+    for p in _find(places, "Qamishli"):
+        assert p.country_code == "SY" and p.geonameid == 173377, p.reason
+
+
+def test_unknown_names_are_placed_in_what_follows_them(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "JURF AL-SAKHAR, Iraq — Aircraft struck a site at Jurf al-Sakhar south of "
+                               "Baghdad, US officials in Iraq said.")
+    for p in _find(places, "Jurf al-Sakhar") + _find(places, "JURF AL-SAKHAR"):
+        assert p.resolved and p.precision == 2 and "south of Baghdad" in p.reason
+        assert haversine_km(p.latitude, p.longitude, 32.87, 44.17) < 50
+
+
+@pytest.mark.parametrize("bearing, country, ref, km", [
+    (90, "SY", (35.3, 40.5), 150),   # eastern Syria: Deir ez-Zor / Hasakah, not Maskanah
+    (45, "SY", (36.7, 41.0), 80),    # north-eastern Syria: Hasakah
+    (0, "SY", (36.5, 38.5), 80),
+    (315, "SY", (36.0, 36.6), 60),
+    (180, "SY", (32.8, 36.3), 80),
+    (270, "IQ", (33.8, 42.0), 250),  # western Iraq: not Mosul's outskirts
+    (180, "IQ", (30.8, 47.0), 120),
+])
+def test_direction_points_lie_in_the_named_part(gazetteer, bearing, country, ref, km) -> None:  # noqa: F811
+    from pipeline.regions import RegionLocator
+    point = RegionLocator(gazetteer).direction(gazetteer.country(country), bearing, "x")
+    assert haversine_km(point.lat, point.lon, *ref) < km, (point.lat, point.lon)
+    assert point.radius_km >= 60
