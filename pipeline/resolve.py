@@ -372,8 +372,10 @@ class Resolver:
         out = []
         for res in resolutions:
             winner = best.get(fold(res.mention.text))
+            # "Aleppo governorate" ... "northeast of Aleppo": the division and the town share a
+            # name; a cue chose the kind at each mention, so only same-kind choices are unified.
             if winner is not None and res.candidate is not None and winner.candidate is not res.candidate \
-                    and not res.mention.is_dateline:
+                    and not res.mention.is_dateline and winner.candidate.entry.kind == res.candidate.entry.kind:
                 res = Resolution(res.mention, winner.candidate, winner.confidence, winner.reason
                                  + "; same name as elsewhere in the report", winner.considered)
             out.append(res)

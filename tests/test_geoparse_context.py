@@ -79,3 +79,12 @@ def test_direction_points_lie_in_the_named_part(gazetteer, bearing, country, ref
     point = RegionLocator(gazetteer).direction(gazetteer.country(country), bearing, "x")
     assert haversine_km(point.lat, point.lon, *ref) < km, (point.lat, point.lon)
     assert point.radius_km >= 60
+
+
+def test_division_and_town_of_one_name_stay_apart(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "AL-BAB, Syria — US forces raided a house in al-Bab, in Syria's Aleppo governorate. "
+                               "Al-Bab, a town northeast of Aleppo, was a stronghold of the group.")
+    kinds = {p.kind for p in _find(places, "Aleppo")}
+    assert kinds == {"admin1", "place"}
+    rel = _find(places, "northeast of Aleppo")[0]
+    assert rel.precision == 2 and haversine_km(rel.latitude, rel.longitude, 36.37, 37.52) < 30
