@@ -20,6 +20,13 @@ from .gazetteer.geometry import GridIndex, haversine_km, medoid, offset_point
 from .names import fold
 from .toponyms import Mention, demonyms
 
+#: "Eastern X" is made of X's settled grid cells (this size, so a crowd of villages counts
+#: as much as the desert town next to it) ...
+CELL_DEG = 0.5
+#: ... that lie within this many degrees of east, seen from the middle of X's cells ...
+SECTOR_DEG = 45.0
+#: ... and at least this share of the farthest cell's distance out that way.
+OUTER_SHARE = 0.3
 _KM_PER_UNIT = {"km": 1.0, "kilometers": 1.0, "kilometres": 1.0, "kilometer": 1.0, "kilometre": 1.0,
                 "miles": 1.609, "mile": 1.609, "mi": 1.609}
 
@@ -163,6 +170,40 @@ def find_region_phrases(text: str, mentions: list[Mention]) -> list[RegionPhrase
     return phrases
 
 
+def _directional_part(points: list[tuple[float, float]], bearing: float
+                      ) -> tuple[float, float, list[tuple[float, float]]]:
+    """The point and the settled cells of the part of an area in one direction ('eastern Syria').
+
+    Cells, not places: places crowd in some parts of a country (western Syria, Hasakah's
+    villages), which pulled a medoid of "the east third of the places" 250 km west. The point is
+    the middle of the chosen cells' spread, so a part that is mostly desert (western Iraq) is
+    drawn in its middle, not at its biggest cluster.
+    """
+    by_cell: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for lat, lon in points:
+        by_cell.setdefault((math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG)), []).append((lat, lon))
+    cells = [medoid(v) for v in by_cell.values()]
+    coslat = math.cos(math.radians(median(p[0] for p in cells)))
+    mid_x = median(p[1] for p in cells) * coslat
+    mid_y = median(p[0] for p in cells)
+    dx, dy = math.sin(math.radians(bearing)), math.cos(math.radians(bearing))
+
+    def along(p: tuple[float, float]) -> float:
+        return (p[1] * coslat - mid_x) * dx + (p[0] - mid_y) * dy
+
+    def off_bearing(p: tuple[float, float]) -> float:
+        angle = math.degrees(math.atan2(p[1] * coslat - mid_x, p[0] - mid_y)) % 360
+        return abs((angle - bearing + 180) % 360 - 180)
+
+    far = max(along(p) for p in cells)
+    chosen = [p for p in cells if along(p) >= OUTER_SHARE * far and off_bearing(p) <= SECTOR_DEG]
+    if len(chosen) < 3:
+        chosen = sorted(cells, key=lambda p: -along(p))[:3]
+    lat = (min(p[0] for p in chosen) + max(p[0] for p in chosen)) / 2
+    lon = (min(p[1] for p in chosen) + max(p[1] for p in chosen)) / 2
+    return lat, lon, chosen
+
+
 def _bearing(directions: dict[str, float], word: str) -> float | None:
     key = fold(word)
     if key in directions:
@@ -218,33 +259,13 @@ class RegionLocator:
             lat, lon = medoid(chosen)
             why = f"the central third of {entry.name}'s {len(points)} gazetteer places; point is their medoid"
         else:
-            # The outer third of the area's extent along the bearing, not a third of its places:
-            # places crowd in one part of many countries (western Syria), which would pull
-            # "eastern Syria" hundreds of km west. The band is a third of the extent along
-            # the bearing; the point is the band's middle (which may be desert, as the part is).
-            dx, dy = math.sin(math.radians(bearing)), math.cos(math.radians(bearing))
-            def along(p: tuple[float, float]) -> float:
-                x, y = norm(p)
-                return x * dx + y * dy
-            def across(p: tuple[float, float]) -> float:
-                x, y = norm(p)
-                return x * dy - y * dx
-            depth = sorted(along(p) for p in points)
-            top, bottom = depth[-1], depth[0]
-            chosen = [p for p in points if along(p) >= top - (top - bottom) / 3]
-            if len(chosen) < 3:
-                chosen = sorted(points, key=lambda p: -along(p))[:3]
-            side = sorted(across(p) for p in chosen)
-            mid_along = top - (top - bottom) / 6
-            mid_across = (_pct(side, 0.05) + _pct(side, 0.95)) / 2
-            x = mid_along * dx + mid_across * dy
-            y = mid_along * dy - mid_across * dx
-            lat = lo_lat + (y + 0.5) * ((hi_lat - lo_lat) or 1)
-            lon = lo_lon + (x + 0.5) * ((hi_lon - lo_lon) or 1)
-            why = (f"the {_compass(bearing)} third of {entry.name}'s extent ({len(chosen)} of its {len(points)} "
-                   f"gazetteer places); point is the band's middle")
+            lat, lon, chosen = _directional_part(points, bearing)
+            why = (f"the {_compass(bearing)} part of {entry.name}: the middle of the {len(chosen)} settled "
+                   f"{CELL_DEG}° cells lying that way from its middle (within {SECTOR_DEG:.0f}°, in the "
+                   f"outer {1 - OUTER_SHARE:.0%} of the distance)")
         dists = sorted(haversine_km(lat, lon, p[0], p[1]) for p in chosen)
-        radius = round(_pct(dists, 0.75) + 10, 1)
+        # A directional part's cells are its extent: the radius reaches (nearly) all of them.
+        radius = round(_pct(dists, 0.75 if bearing < 0 else 0.95) + 10, 1)
         precision = 3 if entry.kind in ("country", "admin1") else 2
         return RegionPoint(lat, lon, radius, precision, entry.country_code, label, why)
 

@@ -65,20 +65,22 @@ def test_unknown_names_are_placed_in_what_follows_them(geoparser) -> None:  # no
         assert haversine_km(p.latitude, p.longitude, 32.87, 44.17) < 50
 
 
-@pytest.mark.parametrize("bearing, country, ref, km", [
-    (90, "SY", (35.3, 40.5), 150),   # eastern Syria: Deir ez-Zor / Hasakah, not Maskanah
-    (45, "SY", (36.7, 41.0), 80),    # north-eastern Syria: Hasakah
-    (0, "SY", (36.5, 38.5), 80),
-    (315, "SY", (36.0, 36.6), 60),
-    (180, "SY", (32.8, 36.3), 80),
-    (270, "IQ", (33.8, 42.0), 250),  # western Iraq: not Mosul's outskirts
-    (180, "IQ", (30.8, 47.0), 120),
+# (bearing, country, a reference point in the named part, km, towns the radius must cover)
+@pytest.mark.parametrize("bearing, country, ref, km, covers", [
+    (90, "SY", (35.3, 40.5), 150, [(35.34, 40.14), (35.02, 40.45)]),   # eastern Syria: Deir ez-Zor, Mayadin
+    (45, "SY", (36.7, 41.0), 80, [(37.05, 41.23), (36.50, 40.75)]),   # north-eastern: Qamishli, Hasakah
+    (0, "SY", (36.6, 38.0), 100, [(36.53, 37.95), (36.59, 37.04)]),   # northern: Manbij, Azaz
+    (315, "SY", (36.0, 36.6), 60, [(35.93, 36.63), (36.31, 36.64)]),  # north-western: Idlib, Atmeh
+    (180, "SY", (32.8, 36.4), 130, [(32.62, 36.10), (32.71, 36.57)]),  # southern: Daraa, Suwayda
+    (270, "IQ", (33.8, 42.0), 120, [(33.79, 42.44), (34.39, 40.99)]),  # western Iraq: Al-Asad, Al-Qaim
+    (180, "IQ", (30.8, 47.0), 130, [(30.51, 47.81), (31.05, 46.26)]),  # southern Iraq: Basra, Nasiriyah
 ])
-def test_direction_points_lie_in_the_named_part(gazetteer, bearing, country, ref, km) -> None:  # noqa: F811
+def test_direction_points_lie_in_the_named_part(gazetteer, bearing, country, ref, km, covers) -> None:  # noqa: F811
     from pipeline.regions import RegionLocator
     point = RegionLocator(gazetteer).direction(gazetteer.country(country), bearing, "x")
     assert haversine_km(point.lat, point.lon, *ref) < km, (point.lat, point.lon)
-    assert point.radius_km >= 60
+    for town in covers:
+        assert haversine_km(point.lat, point.lon, *town) < point.radius_km, (point, town)
 
 
 def test_division_and_town_of_one_name_stay_apart(geoparser) -> None:  # noqa: F811
