@@ -63,7 +63,10 @@ def test_pasted_report_adds_a_marker(served) -> None:
             assert len(ids) == 4
             new_id = next(i for i in ids if not i.startswith("ev-"))
             page.get_by_role("heading", name=f"Event {new_id}").wait_for()  # its panel is open
-            assert "Test Wire" in page.locator("[data-testid='stMain']").inner_text()
+            wait_for_app(page)  # the panel finishes drawing after its heading appears
+            page.wait_for_function(
+                "() => document.querySelector(\"[data-testid='stMain']\").innerText.includes('Test Wire')",
+                timeout=30_000)
             assert page.blocked_requests == [] and page.dialogs == []
         finally:
             browser.close()
