@@ -38,7 +38,7 @@ FOCUS_ZOOM = 11
 WIDGET_KEYS = {
     "actors": "f_actors", "event_types": "f_types", "sub_types": "f_subtypes", "dates": "f_dates",
     "countries": "f_countries", "admin1": "f_admin1", "precisions": "f_precisions",
-    "min_fatalities": "f_minfat", "publishers": "f_publishers", "text": "f_text",
+    "min_fatalities": "f_minfat", "publishers": "f_publishers", "datasets": "f_datasets", "text": "f_text",
 }
 
 
@@ -129,7 +129,7 @@ def init_filters_from_url(options: flt.FilterOptions) -> None:
 def set_widgets(wanted: flt.Filters, options: flt.FilterOptions) -> None:
     """Put ``wanted`` into the widgets' state, dropping values the data does not offer."""
     state = st.session_state
-    for name in ("actors", "event_types", "sub_types", "countries", "admin1", "publishers"):
+    for name in ("actors", "event_types", "sub_types", "countries", "admin1", "publishers", "datasets"):
         allowed = set(getattr(options, name))
         state[WIDGET_KEYS[name]] = [v for v in getattr(wanted, name) if v in allowed]
     if options.date_bounds:
@@ -172,11 +172,15 @@ def sidebar_filters(options: flt.FilterOptions) -> flt.Filters:
     min_fatalities = side.number_input("Minimum fatalities", min_value=0, step=1,
                                        key=WIDGET_KEYS["min_fatalities"])
     publishers = side.multiselect("Source / publisher", options.publishers, key=WIDGET_KEYS["publishers"])
+    datasets = side.multiselect("Dataset", options.datasets, key=WIDGET_KEYS["datasets"],
+                                help="opsmap's own extraction, or reference layers imported with "
+                                     "`opsmap import-reference` (ACLED, UCDP GED)")
     text = side.text_input("Search notes and report texts", key=WIDGET_KEYS["text"])
     side.button("Reset filters", on_click=reset_filters, args=(options,), key="reset_filters")
     return flt.Filters(actors=actors, event_types=event_types, sub_types=sub_types, date_from=date_from,
                        date_to=date_to, countries=countries, admin1=admin1, precisions=list(precisions),
-                       min_fatalities=int(min_fatalities or 0), publishers=publishers, text=text)
+                       min_fatalities=int(min_fatalities or 0), publishers=publishers,
+                       datasets=datasets, text=text)
 
 
 def sync_url(current: flt.Filters) -> None:

@@ -30,6 +30,7 @@ class Filters:
     precisions: list[int] = field(default_factory=list)
     min_fatalities: int = 0
     publishers: list[str] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
     text: str = ""
 
     def is_default(self) -> bool:
@@ -40,15 +41,26 @@ class Filters:
 QUERY_KEYS: dict[str, str] = {
     "actors": "actor", "event_types": "type", "sub_types": "subtype", "date_from": "from",
     "date_to": "to", "countries": "country", "admin1": "admin1", "precisions": "precision",
-    "min_fatalities": "minfat", "publishers": "source", "text": "q",
+    "min_fatalities": "minfat", "publishers": "source", "datasets": "dataset", "text": "q",
 }
+#: A merged event lists its sources' publishers in one cell, separated by "; ".
+SOURCE_SEPARATOR = ";"
 
 
 def split_actors(cell: object) -> list[str]:
-    """The actor names in one cell (associated-actor cells may hold several)."""
+    """The names in one cell (associated-actor and source cells may hold several)."""
     if not isinstance(cell, str) or not cell.strip():
         return []
     return [part.strip() for part in cell.split(ACTOR_SEPARATOR) if part.strip()]
+
+
+def publisher_options(frame: pd.DataFrame) -> list[str]:
+    """Every publisher, also those listed together in a merged event's source cell."""
+    names: set[str] = set()
+    if "source" in frame:
+        for cell in frame["source"].dropna().unique():
+            names.update(split_actors(cell))
+    return sorted(names, key=str.casefold)
 
 
 def actor_options(frame: pd.DataFrame) -> list[str]:
@@ -87,19 +99,21 @@ class FilterOptions:
     admin1: list[str]
     publishers: list[str]
     date_bounds: tuple[date, date] | None
+    datasets: list[str] = field(default_factory=list)
 
 
 def filter_options(frame: pd.DataFrame) -> FilterOptions:
     return FilterOptions(
         actors=actor_options(frame), event_types=options(frame, "event_type"),
         sub_types=options(frame, "sub_event_type"), countries=options(frame, "country"),
-        admin1=options(frame, "admin1"), publishers=options(frame, "source"),
-        date_bounds=date_bounds(frame))
+        admin1=options(frame, "admin1"), publishers=publisher_options(frame),
+        date_bounds=date_bounds(frame), datasets=options(frame, "source_dataset"))
 
 
-def _involves_actor(frame: pd.DataFrame, wanted: set[str]) -> pd.Series:
+def _names_any(frame: pd.DataFrame, columns: tuple[str, ...], wanted: set[str]) -> pd.Series:
+    """Rows where any of ``columns`` names one of ``wanted`` (cells may hold several names)."""
     hit = pd.Series(False, index=frame.index)
-    for column in ACTOR_COLUMNS:
+    for column in columns:
         if column in frame:
             hit |= frame[column].map(lambda cell: bool(wanted.intersection(split_actors(cell))))
     return hit
@@ -112,10 +126,12 @@ def apply_filters(frame: pd.DataFrame, filters: Filters,
         return frame
     keep = pd.Series(True, index=frame.index)
     if filters.actors:
-        keep &= _involves_actor(frame, set(filters.actors))
+        keep &= _names_any(frame, ACTOR_COLUMNS, set(filters.actors))
+    if filters.publishers:
+        keep &= _names_any(frame, ("source",), set(filters.publishers))
     for column, wanted in (("event_type", filters.event_types), ("sub_event_type", filters.sub_types),
                            ("country", filters.countries), ("admin1", filters.admin1),
-                           ("source", filters.publishers)):
+                           ("source_dataset", filters.datasets)):
         if wanted:
             keep &= frame[column].isin(wanted)
     if filters.date_from or filters.date_to:
@@ -198,5 +214,5 @@ def from_query(params: Mapping[str, list[str]]) -> Filters:
         countries=values("countries"), admin1=values("admin1"),
         precisions=[p for p in (as_int(v, -1) for v in values("precisions")) if p in (1, 2, 3)],
         min_fatalities=max(0, as_int(one("min_fatalities"))), publishers=values("publishers"),
-        text=one("text") or "",
+        datasets=values("datasets"), text=one("text") or "",
     )

@@ -54,6 +54,22 @@ def test_other_filters() -> None:
     assert flt.apply_filters(EVENTS, flt.Filters(text="jisr"), texts)["event_id"].tolist() == ["a"]
 
 
+def test_merged_sources_and_reference_datasets() -> None:
+    frame = frame_of(
+        Event(event_id="m", event_date="2023-04-17", source="Outlet A; Outlet B", source_dataset="opsmap"),
+        Event(event_id="r", event_date="2023-04-17", source="CENTCOM", source_dataset="acled"),
+    )
+    options = flt.filter_options(frame)
+    assert options.publishers == ["CENTCOM", "Outlet A", "Outlet B"]
+    assert options.datasets == ["acled", "opsmap"]
+    apply = lambda **kw: flt.apply_filters(frame, flt.Filters(**kw))["event_id"].tolist()  # noqa: E731
+    assert apply(publishers=["Outlet B"]) == ["m"]
+    assert apply(datasets=["acled"]) == ["r"]
+    wanted = flt.Filters(datasets=["acled", "ucdp"])
+    params = {k: v if isinstance(v, list) else [v] for k, v in flt.to_query(wanted).items()}
+    assert params == {"dataset": ["acled", "ucdp"]} and flt.from_query(params) == wanted
+
+
 def test_query_string_round_trip_and_plain_default() -> None:
     assert flt.to_query(flt.Filters()) == {}
     wanted = flt.Filters(actors=["Army", "Rebels"], date_from=date(2023, 1, 1), precisions=[1, 2],
