@@ -21,7 +21,7 @@ from .gazetteer.geometry import medoid
 from .regions import RegionLocator, RegionPhrase, find_region_phrases, region_words, town_radius
 from .resolve import Resolution, Resolver
 from .settings import Settings
-from .toponyms import Mention, Recognition, given_spans, recognise
+from .toponyms import Mention, Recognition, given_spans, is_facility, recognise
 
 #: ACLED geo_precision by what a toponym resolved to.
 PRECISION = {"place": 1, "admin2": 2, "admin1": 3, "country": 3}
@@ -100,6 +100,8 @@ class Geoparser:
             container = _container(text, place, known)
             if container is not None:
                 placed.append(self._in_container(place, container))
+            elif is_facility(place.text, landforms=False):
+                continue  # a street or base with no town or region named with it says too little
             elif focus is not None:
                 placed.append(self._at_focus(place, focus))
             else:
@@ -188,13 +190,13 @@ class Geoparser:
     def _region_places(self, text: str, phrases: list[RegionPhrase], mentions: list[Mention],
                        resolutions: list[Resolution]) -> Iterable[Place]:
         entries = [r.candidate.entry if r.candidate else None for r in resolutions]
-        main_country = self._main_country(resolutions)
+        main_countries = self._main_countries(resolutions)
         for phrase in phrases:
             label = text[phrase.start: phrase.end]
             base = entries[phrase.base] if phrase.base is not None else None
             point = None
             if phrase.kind == "border":
-                point = self._border(phrase, entries, main_country, label)
+                point = self._border(phrase, entries, main_countries, label)
             elif base is None or base.kind == "continent":
                 continue
             elif phrase.kind == "direction":
@@ -220,23 +222,26 @@ class Geoparser:
                         score=0.8, reason=point.reason + (f"; nearest town {near[1].name}" if near else ""),
                         kind="region", eventable=True)
 
-    def _border(self, phrase: RegionPhrase, entries: list[Entry | None], main_country: str, label: str):
+    def _border(self, phrase: RegionPhrase, entries: list[Entry | None], main_countries: list[str], label: str):
         first = entries[phrase.base] if phrase.base is not None else None
         second = entries[phrase.other] if phrase.other is not None else None
         if first is None and phrase.own_country:
             first = self.gazetteer.country(phrase.own_country)
         if second is None and phrase.other_country:
             second = self.gazetteer.country(phrase.other_country)
-        if first is None:
-            own = main_country if main_country and (second is None or main_country != second.country_code) else ""
+        if first is None and second is not None:
+            # "near the Turkish border" is the border of a neighbour of Turkey: the report's
+            # country if it is one (a report naming the US most is still about Syria's border).
+            own = next((cc for cc in main_countries if cc != second.country_code
+                        and cc in self.gazetteer.neighbours(second.country_code)), "")
             first = self.gazetteer.country(own) if own else None
         if first is None or second is None or first.geonameid == second.geonameid:
             return None
         return self.locator.border(first, second, label)
 
     @staticmethod
-    def _main_country(resolutions: list[Resolution]) -> str:
-        """The report's country: the dateline's, else the most often resolved one."""
+    def _main_countries(resolutions: list[Resolution]) -> list[str]:
+        """The report's countries, most likely first: the dateline's counts thrice."""
         counts: dict[str, float] = {}
         for res in resolutions:
             if res.candidate is None or not res.candidate.entry.country_code:
@@ -244,7 +249,7 @@ class Geoparser:
             weight = 3.0 if res.mention.is_dateline else 1.0
             cc = res.candidate.entry.country_code
             counts[cc] = counts.get(cc, 0.0) + weight
-        return max(counts, key=counts.get) if counts else ""
+        return sorted(counts, key=lambda cc: -counts[cc])
 
 
 #: An unknown name's container must start within this many characters and words after it.

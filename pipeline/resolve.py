@@ -25,6 +25,10 @@ from .toponyms import Mention, Recognition
 W_POPULATION = 0.12  # per decade of population
 W_COUNTRY_SHARE = 0.9
 W_COUNTRY_PRESENT = 0.3
+#: What one demonym ("Turkish") adds to its country's cues (a name adds 1).
+DEMONYM_WEIGHT = 0.5
+#: A country not named but bordering one where the report happens.
+W_NEIGHBOUR = 0.5
 W_ADMIN1 = 0.5
 W_DISTANCE = 0.6
 DISTANCE_SCALE_KM = 250.0
@@ -185,6 +189,10 @@ class Context:
         total = sum(self.countries.values())
         return self.countries[cc] / total if total else 0.0
 
+    def mentioned(self) -> set[str]:
+        """Countries named, holding a place of the report, or referred to by a demonym."""
+        return {cc for cc, n in self.countries.items() if n > 0}
+
 
 class Resolver:
     """Resolves the mentions of one report in context (stateless between reports)."""
@@ -226,7 +234,7 @@ class Resolver:
     def _context(self, recognition: Recognition, cands: list[tuple[Candidate, ...]]) -> Context:
         ctx = Context()
         for cc, n in recognition.demonym_countries.items():
-            ctx.countries[cc] += 0.5 * n
+            ctx.countries[cc] += DEMONYM_WEIGHT * n
         for mention, found in zip(recognition.mentions, cands):
             if not found:
                 continue
@@ -293,6 +301,9 @@ class Resolver:
             score += W_COUNTRY_SHARE * ctx.country_share(entry.country_code)
             if ctx.countries[entry.country_code]:
                 score += W_COUNTRY_PRESENT
+            elif cand.match_score >= 0.9 and not self.gazetteer.neighbours(entry.country_code).isdisjoint(
+                    ctx.mentioned()):
+                score += W_NEIGHBOUR  # "Gaza" in a report on Israel and Iraq: next door, not Mozambique
         if mention.is_dateline and ctx.dateline_country and entry.country_code == ctx.dateline_country:
             score += W_DATELINE_COUNTRY
         if qualifier is not None and entry.country_code == qualifier[0]:
@@ -332,7 +343,7 @@ class Resolver:
                                   f"unresolved: '{mention.text}' only loosely matches {best.entry.name} "
                                   f"({best.how}) and nothing in the report says where it is", len(found))
         top = max(s for s, _ in scored)
-        confidence = 1.0 / sum(math.exp(s - top) for s, _ in scored)
+        confidence = math.exp(best_score - top) / sum(math.exp(s - top) for s, _ in scored)
         return Resolution(mention, best, round(confidence, 3), self._reason(mention, best, scored, ctx, cue, qualifier),
                           len(found))
 

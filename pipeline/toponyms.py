@@ -139,6 +139,23 @@ def _compass_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _facility_words() -> tuple[frozenset[str], frozenset[str]]:
+    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    return frozenset(raw["facility_last_words"]), frozenset(raw["facility_first_words"])
+
+
+def is_facility(span: str, landforms: bool = True) -> bool:
+    """'Palestine Street', 'Al-Asad Air Base', 'Wadi al-Ghadaf': a named facility or landform
+    (capitalised words), a place even when the gazetteer lacks it."""
+    words = span.split()
+    if len(words) < 2 or not all(w[:1].isupper() or w[:3].lower() in ("al-", "el-") or w.islower()
+                                 and len(w) <= 3 for w in words):
+        return False
+    last, first = _facility_words()
+    return words[-1].lower() in last or (landforms and fold(words[0]) in first)
+
+
+@lru_cache(maxsize=1)
 def _span_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
     return tuple(raw["span_prefixes"]), tuple(raw["span_suffixes"])
@@ -252,9 +269,12 @@ def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recogn
         if label in PLACE_LABELS:
             start, end = _core_span(gazetteer, text, start, end)
             span = text[start:end]
-            if label == "FAC" and not gazetteer.candidates(span):
+            if label == "FAC" and not is_facility(span) and not gazetteer.candidates(span):
                 continue
             mentions.append(Mention(start, end, span, "ner", label))
+            continue
+        if label == "ORG" and is_facility(span):
+            mentions.append(Mention(start, end, span, "ner", "FAC"))
             continue
         # Other labels: a place the model mislabelled, or a place inside a name.
         if label != "NORP" and _is_division_name(gazetteer, span):
@@ -270,6 +290,7 @@ def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recogn
             if inside is not None:
                 mentions.append(Mention(inside[0], inside[1], text[inside[0]:inside[1]], "ner", label))
     mentions.extend(_gazetteer_spans(doc, text, ents, gazetteer, mentions))
+    mentions = [_extended(text, gazetteer, m) for m in mentions]
     mentions = _one_reading_per_report(text, ents, gazetteer, _without_overlaps(mentions))
     return Recognition(mentions, demonym_counts(text), dateline)
 
@@ -295,6 +316,10 @@ def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mention
     kept = [m for m in mentions if m.is_dateline or fold(m.text) not in people
             or _is_division_name(gazetteer, m.text)]
     kept = [m for m in kept if fold(m.text) not in _compass_words()]
+    # "Mushtaq Jawad Kazim al-Jawari": an unknown name right before a person's name is its first name.
+    person_starts = {s for s, _e in person_spans}
+    kept = [m for m in kept if m.is_dateline or not (m.end + 1 in person_starts and text[m.end: m.end + 1] == " ")
+            or gazetteer.candidates(m.text)]
     taken = [(m.start, m.end) for m in kept]
     extra: list[Mention] = []
     sure = {m.text for m in kept if len(m.text) >= 4 and m.text[:1].isupper() and not m.is_dateline
@@ -333,6 +358,29 @@ def _dateline_elsewhere(text: str, gazetteer: Gazetteer, mentions: list[Mention]
         out = [m for m in out if m not in inside]
         out.append(Mention(start, end, text[start:end], "propagated", "dateline"))
     return out
+
+
+_NEXT_WORDS = re.compile(r"(?:[ -](?:[a-z]{1,3}|[A-Z][\w’']*)){1,3}")
+
+
+def _extended(text: str, gazetteer: Gazetteer, mention: Mention) -> Mention:
+    """'Dayr' + ' az Zawr': the model often cuts a transliterated name short; the longest run of
+    up to three following words (capitalised, or short particles) that makes a known name wins."""
+    if mention.is_dateline:
+        return mention
+    run = _NEXT_WORDS.match(text, mention.end)
+    if not run:
+        return mention
+    words = re.findall(r"[ -][^ -]+", run.group(0))
+    for n in range(len(words), 0, -1):
+        end = mention.end + sum(len(w) for w in words[:n])
+        if not text[end - 1].isupper() and not words[n - 1][1:2].isupper():
+            continue  # a name does not end on a particle
+        span = text[mention.start: end]
+        if _exact_name(gazetteer, span):
+            return Mention(mention.start, end, span, mention.source, mention.label, mention.is_dateline,
+                           mention.country_hint)
+    return mention
 
 
 def _well_known(gazetteer: Gazetteer, span: str, min_population: int) -> bool:

@@ -90,3 +90,34 @@ def test_division_and_town_of_one_name_stay_apart(geoparser) -> None:  # noqa: F
     assert kinds == {"admin1", "place"}
     rel = _find(places, "northeast of Aleppo")[0]
     assert rel.precision == 2 and haversine_km(rel.latitude, rel.longitude, 36.37, 37.52) < 30
+
+
+def test_streets_and_bases_fall_back_to_the_town_or_region_named_with_them(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "BAGHDAD, Iraq — A US drone strike on a headquarters on Palestine Street in east "
+                               "Baghdad killed Mushtaq Jawad Kazim al-Jawari, a commander. Missiles were fired at "
+                               "Al-Asad Air Base in western Iraq on Tuesday.")
+    street = _find(places, "Palestine Street")[0]
+    assert street.country_code == "IQ" and street.precision == 2 and "east Baghdad" in street.reason
+    assert haversine_km(street.latitude, street.longitude, 33.35, 44.44) < 30
+    base = _find(places, "Al-Asad Air Base")[0]
+    assert base.country_code == "IQ" and base.precision == 3 and "western Iraq" in base.reason
+    assert not [p for p in places if p.text == "Mushtaq"]  # a first name before a person's name
+
+
+def test_a_name_cut_short_by_the_model_is_extended(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "A US precision airstrike in Dayr az Zawr province on Thursday killed an Islamic "
+                               "State leader, the US military said. Syria has been in upheaval.")
+    prov = _find(places, "Dayr az Zawr")[0]
+    assert prov.country_code == "SY" and prov.kind == "admin1"
+
+
+def test_a_name_next_door_to_a_named_country(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "Militias vowed to keep targeting US forces in Iraq for as long as Washington "
+                               "supports Israel's war in Gaza.")
+    assert _find(places, "Gaza")[0].country_code == "PS"
+
+
+def test_a_border_phrase_needs_a_neighbour(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "US troops raided a house outside Qamishli, a city near the Turkish border, US "
+                               "officials in Washington said.")
+    assert all(p.country_code != "US" for p in places if "border" in p.text)

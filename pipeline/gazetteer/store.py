@@ -94,6 +94,12 @@ class Gazetteer:
                            (country_code, admin1_code))
         return self.get(rows[0][0]) if rows and rows[0][0] is not None else None
 
+    @lru_cache(maxsize=1024)
+    def neighbours(self, country_code: str) -> frozenset[str]:
+        """ISO codes of the countries bordering this one (GeoNames' country info)."""
+        rows = self._query("SELECT neighbours FROM countries WHERE country_code = ?", (country_code,))
+        return frozenset(c for c in (rows[0][0] or "").split(",") if c) if rows else frozenset()
+
     def country_name(self, country_code: str) -> str:
         entry = self.country(country_code)
         return entry.name if entry else ""
