@@ -205,11 +205,12 @@ def _exact_name(gazetteer: Gazetteer, span: str) -> bool:
 
 
 def _is_division_name(gazetteer: Gazetteer, span: str) -> bool:
-    """A country or first-level division named exactly ('Kentucky'), or a named county ('Walker County')."""
+    """A country or first-level division named exactly ('Kentucky') or by a short or curated form
+    ('Salahuddin'), or a named county ('Walker County')."""
     for cand in gazetteer.exact_candidates(span):
-        if cand.match_score < 0.95:
-            continue
-        if cand.entry.kind in ("country", "admin1") or (cand.entry.kind == "admin2" and " " in span):
+        if cand.entry.kind in ("country", "admin1") and cand.match_score >= 0.9:
+            return True
+        if cand.entry.kind == "admin2" and " " in span and cand.match_score >= 0.95:
             return True
     return False
 

@@ -121,3 +121,14 @@ def test_a_border_phrase_needs_a_neighbour(geoparser) -> None:  # noqa: F811
     places = _parse(geoparser, "US troops raided a house outside Qamishli, a city near the Turkish border, US "
                                "officials in Washington said.")
     assert all(p.country_code != "US" for p in places if "border" in p.text)
+
+
+def test_a_division_the_model_calls_a_person(geoparser) -> None:  # noqa: F811
+    places = _parse(geoparser, "RAMADI, Iraq — Small cells still hide in the vast desert and in rugged terrain "
+                               "across Anbar, Salahuddin and Diyala, Iraqi officials said.")
+    assert _find(places, "Salahuddin")[0].kind == "admin1"
+
+
+def test_a_perfect_spelling_variant_scores_as_one(gazetteer) -> None:  # noqa: F811
+    best = gazetteer.candidates("Qamishli")[0]
+    assert best.entry.country_code == "SY" and best.match_score == 0.9

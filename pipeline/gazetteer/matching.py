@@ -106,7 +106,7 @@ class NameMatcher:
             if similarity < _VARIANT_MIN_SIMILARITY.get(len(vkey), VARIANT_MIN_SIMILARITY):
                 continue
             entry = entry_from_row(tuple(entry_row))
-            score = 0.6 + 0.3 * similarity / 100
+            score = round(0.6 + 0.3 * similarity / 100, 6)  # a perfect variant is 0.9, not 0.8999...
             old = best.get(entry.geonameid)
             if old is None or old.match_score < score:
                 best[entry.geonameid] = Candidate(entry, matched, _variant_phrase(entry, matched), score)
