@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from .detect import CueIndex, governing_verb, load_yaml, modality
+from .knowledge import load_data
+from .detect import CueIndex, governing_verb, modality
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class ActorDictionary:
     """Finds actor mentions in a doc: dictionary aliases first, then spaCy ORG entities it lacks."""
 
     def __init__(self, data: dict | None = None) -> None:
-        data = data or load_yaml("actors.yaml")
+        data = data or load_data("actors.yaml")
         self.version = str(data.get("version", ""))
         self.actors: dict[str, Actor] = {}
         self.index: CueIndex[Actor] = CueIndex()

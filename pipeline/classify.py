@@ -14,7 +14,8 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from .detect import FACTUAL, CueIndex, CueMatch, factuality, governing_verb, is_earlier_event, load_yaml, segments
+from .knowledge import load_data
+from .detect import FACTUAL, CueIndex, CueMatch, factuality, governing_verb, is_earlier_event, segments
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class TypeClassifier:
     """Scores text spans against the sub-event types of the typology file."""
 
     def __init__(self, data: dict | None = None) -> None:
-        data = data or load_yaml("event_types.yaml")
+        data = data or load_data("event_types.yaml")
         self.version = str(data.get("version", ""))
         self.subtypes: dict[str, SubType] = {}
         phrases: dict[str, list[tuple[str, float]]] = {}

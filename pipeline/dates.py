@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from .detect import load_yaml
+from .knowledge import load_data
 
 DAY, WEEK, MONTH = 1, 2, 3
 
@@ -44,7 +44,7 @@ class _Vocab:
 
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
-    raw = load_yaml("event_time.yaml")
+    raw = load_data("event_time.yaml")
     months = {k.lower(): int(v) for k, v in raw["months"].items()}
     weekdays = {k.lower(): int(v) for k, v in raw["weekdays"].items()}
     rel = tuple(sorted(((k.lower(), int(v[0]), int(v[1])) for k, v in raw["relative_days"].items()),

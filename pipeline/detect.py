@@ -9,21 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Generic, TypeVar
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from .knowledge import load_data
+
 
 T = TypeVar("T")
-
-
-def load_yaml(name: str) -> dict:
-    """A data file from pipeline/data (read once per process by the callers' caches)."""
-    with open(DATA_DIR / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
 @lru_cache(maxsize=1)
@@ -197,7 +190,7 @@ class Modality:
 
 @lru_cache(maxsize=1)
 def modality() -> Modality:
-    raw = load_yaml("event_modality.yaml")
+    raw = load_data("event_modality.yaml")
     return Modality(
         irrealis_aux=frozenset(raw["irrealis_aux"]),
         irrealis_heads=frozenset(raw["irrealis_heads"]),

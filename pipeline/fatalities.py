@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from .detect import CueIndex, load_yaml
+from .knowledge import load_data
+from .detect import CueIndex
 
 
 NUMERIC, VAGUE, IMPLIED = 2, 1, 0
@@ -51,7 +52,7 @@ class _Lexicon:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    raw = load_yaml("numbers.yaml")
+    raw = load_data("numbers.yaml")
     indexes = {}
     for name in ("kill_words", "injury_words", "detention_words", "zero_phrases"):
         idx: CueIndex[str] = CueIndex()

@@ -6,6 +6,8 @@ import re
 
 import yaml
 
+from .knowledge import SAFE_LOADER
+
 _FENCE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -21,7 +23,7 @@ def split_front_matter(content: str) -> tuple[dict, str]:
             raise FrontMatterError("front matter starts with '---' but has no closing '---' line")
         return {}, content.lstrip("\ufeff")
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = yaml.load(match.group(1), Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""

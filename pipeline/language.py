@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
-import yaml
+from .knowledge import load_data
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
 def _profiles() -> tuple[dict[str, frozenset[str]], dict[str, re.Pattern[str]]]:
-    data = yaml.safe_load(resources.files("pipeline.data").joinpath("languages.yaml").read_text("utf-8"))
+    data = load_data("languages.yaml")
     scripts = {lang: re.compile(f"[{chars}]") for lang, chars in data.pop("scripts").items()}
     return {lang: frozenset(words) for lang, words in data.items()}, scripts
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from .detect import load_yaml
+from .knowledge import load_data
 from .place import Place
 
 
@@ -148,7 +148,7 @@ def compatible(a: Place | None, b: Place | None, km: float = 100.0) -> bool:
 
 @lru_cache(maxsize=1)
 def _regions() -> dict[str, str]:
-    raw = load_yaml("event_regions.yaml")
+    raw = load_data("event_regions.yaml")
     return {code: region for region, codes in raw["regions"].items() for code in codes}
 
 

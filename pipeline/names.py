@@ -11,10 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from anyascii import anyascii
+from .knowledge import load_data
 
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bb\u02bc\u02bd\u02be\u02bf\u0060\u00b4\u2032]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -35,7 +34,7 @@ class VariantRules:
 @lru_cache(maxsize=1)
 def variant_rules() -> VariantRules:
     """Rules loaded once from the versioned data file."""
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_variants.yaml").read_text("utf-8"))
+    raw = load_data("geo_variants.yaml")
     return VariantRules(
         version=int(raw["version"]),
         articles=frozenset(raw["articles"]),

