@@ -67,12 +67,17 @@ class CueIndex(Generic[T]):
         return (token.text, lower) if lemma == lower else (token.text, lower, lemma)
 
     @classmethod
-    def _doc_keys(cls, doc: Doc) -> tuple[list[int], list[tuple[str, ...]]]:
-        """Token indices and match keys of a whole doc, computed once and kept on the doc."""
+    def _doc_keys(cls, doc: Doc) -> tuple[list[int], list[tuple[str, ...]], dict[str, list[int]]]:
+        """Token indices, match keys and where each key occurs, computed once and kept on the doc."""
         cached = doc.user_data.get("opsmap_cue_keys")
         if cached is None:
             words = [t for t in doc if t.text not in {"-", "–"} and not t.is_space]
-            cached = ([t.i for t in words], [cls._keys(t) for t in words])
+            keys = [cls._keys(t) for t in words]
+            positions: dict[str, list[int]] = {}
+            for i, token_keys in enumerate(keys):
+                for key in dict.fromkeys(token_keys):
+                    positions.setdefault(key, []).append(i)
+            cached = ([t.i for t in words], keys, positions)
             doc.user_data["opsmap_cue_keys"] = cached
         return cached
 
@@ -92,17 +97,16 @@ class CueIndex(Generic[T]):
         return [m for m in matches if tokens.start <= m.start and m.end <= tokens.end]
 
     def _find_all(self, doc: Doc, longest: bool) -> list[CueMatch[T]]:
-        word_idx, keys = self._doc_keys(doc)
-        found: list[CueMatch[T]] = []
-        by_first = self._by_first
-        for i, token_keys in enumerate(keys):
-            seen: set[int] = set()
-            for key in token_keys:
-                for entry in by_first.get(key, ()):
-                    if id(entry) in seen:
-                        continue
-                    seen.add(id(entry))
-                    phrase_w, phrase, payload, exact = entry
+        """Only the doc's words that start some phrase are tried (the doc's key positions are shared
+        by all indexes), in token order, so results do not depend on dict order."""
+        word_idx, keys, positions = self._doc_keys(doc)
+        ranked: list[tuple[int, int, int, CueMatch[T]]] = []
+        for first in self._by_first.keys() & positions.keys():
+            entries = self._by_first[first]
+            for i in positions[first]:
+                token_keys = keys[i]
+                rank = token_keys.index(first)
+                for order, (phrase_w, phrase, payload, exact) in enumerate(entries):
                     n = len(phrase_w)
                     if i + n > len(word_idx):
                         continue
@@ -111,7 +115,9 @@ class CueIndex(Generic[T]):
                     else:
                         ok = phrase_w[0] in token_keys[1:] and all(phrase_w[k] in keys[i + k][1:] for k in range(1, n))
                     if ok:
-                        found.append(CueMatch(word_idx[i], word_idx[i + n - 1] + 1, phrase, payload))
+                        ranked.append((i, rank, order, CueMatch(word_idx[i], word_idx[i + n - 1] + 1, phrase, payload)))
+        ranked.sort(key=lambda r: r[:3])
+        found = [r[3] for r in ranked]
         if not longest or not found:
             return found
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
