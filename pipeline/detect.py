@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
 
+from spacy.attrs import IS_SPACE, LEMMA, LOWER, ORTH
 from spacy.tokens import Doc, Span, Token
 
 from .knowledge import load_data
@@ -60,24 +61,28 @@ class CueIndex(Generic[T]):
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_first.values())
 
-    @staticmethod
-    def _keys(token: Token) -> tuple[str, ...]:
-        lower = token.lower_
-        lemma = token.lemma_.lower()
-        return (token.text, lower) if lemma == lower else (token.text, lower, lemma)
-
     @classmethod
     def _doc_keys(cls, doc: Doc) -> tuple[list[int], list[tuple[str, ...]], dict[str, list[int]]]:
         """Token indices, match keys and where each key occurs, computed once and kept on the doc."""
         cached = doc.user_data.get("opsmap_cue_keys")
         if cached is None:
-            words = [t for t in doc if t.text not in {"-", "–"} and not t.is_space]
-            keys = [cls._keys(t) for t in words]
+            # attribute arrays instead of a Token object per word: this runs for every report
+            strings = doc.vocab.strings
+            rows = doc.to_array([ORTH, LOWER, LEMMA, IS_SPACE]).tolist() if len(doc) else []
+            word_idx: list[int] = []
+            keys: list[tuple[str, ...]] = []
             positions: dict[str, list[int]] = {}
-            for i, token_keys in enumerate(keys):
+            for i, (orth, lower_id, lemma_id, is_space) in enumerate(rows):
+                text = strings[orth]
+                if is_space or text in {"-", "–"}:
+                    continue
+                lower, lemma = strings[lower_id], strings[lemma_id].lower()
+                token_keys = (text, lower) if lemma == lower else (text, lower, lemma)
                 for key in dict.fromkeys(token_keys):
-                    positions.setdefault(key, []).append(i)
-            cached = ([t.i for t in words], keys, positions)
+                    positions.setdefault(key, []).append(len(keys))
+                word_idx.append(i)
+                keys.append(token_keys)
+            cached = (word_idx, keys, positions)
             doc.user_data["opsmap_cue_keys"] = cached
         return cached
 
