@@ -6,23 +6,17 @@ every source listed. Each source's own claims stay in ``event_sources``.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from datetime import date
 
 from .event import Event
+from .gazetteer.geometry import haversine_km
 
 #: How far apart two reported locations may be and still be one operation, by the coarser
 #: of their ACLED geo-precisions (1 town, 2 near a town / part of a region, 3 a larger region).
 MATCH_RADIUS_KM = {1: 25.0, 2: 60.0, 3: 200.0}
 MAX_MATCH_KM = 250.0
 UNKNOWN_ACTORS = {"", "unidentified armed group", "unknown"}
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _days_apart(a: str, b: str) -> int | None:
@@ -46,7 +40,7 @@ def _compatible(x: str, y: str) -> bool:
 def match_distance(a: Event, b: Event) -> float:
     """How far apart two accounts are, for choosing the closest of several matching events."""
     gap = _days_apart(a.event_date, b.event_date) or 0
-    return distance_km(a.latitude, a.longitude, b.latitude, b.longitude) + 50.0 * gap
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) + 50.0 * gap
 
 
 def same_operation(a: Event, b: Event) -> tuple[bool, str]:
@@ -68,7 +62,7 @@ def same_operation(a: Event, b: Event) -> tuple[bool, str]:
     # vague places (a whole country) widen the window, but never beyond MAX_MATCH_KM
     spread = min((a.geo_radius_km or 0) + (b.geo_radius_km or 0), MAX_MATCH_KM)
     limit = max(MATCH_RADIUS_KM.get(coarse, 200.0), spread)
-    km = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
+    km = haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
     if km > limit:
         return False, f"places {km:.0f} km apart (limit {limit:.0f} km)"
     return True, f"same operation: dates {gap} day(s) apart, places {km:.0f} km apart, compatible actors"

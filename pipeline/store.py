@@ -335,9 +335,9 @@ def event_from_row(row: dict) -> Event:
     for col in _BOOL_COLUMNS:
         if col in values:
             values[col] = bool(values[col])
-    for col, kind in _EVENT_TYPES.items():
-        if col in values and values[col] is None:
-            values.pop(col) if col in ("fatalities", "time_precision") else None
+    for col in ("fatalities", "time_precision"):  # NULL in SQL: keep the dataclass default
+        if values.get(col) is None:
+            values.pop(col, None)
     return Event(**values)
 
 

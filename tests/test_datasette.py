@@ -8,19 +8,12 @@ import urllib.request
 
 import pytest
 
+from browser import free_port
 from pipeline.event import EVENT_COLUMNS
 from pipeline.store import Store
 from test_store import sample  # a report with places and events, through the real Store API
 
 pytest.importorskip("datasette")
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_datasette_serves_the_event_table(tmp_path):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from browser import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 NONET = Path(__file__).resolve().parent / "nonet"
 
@@ -38,11 +40,7 @@ def test_build_and_serve_stay_offline(tmp_path, gazetteer_path):
     assert build.returncode == 0, build.stderr
     assert "events:" in build.stdout
 
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "serve", "--port", str(port)], env=env, cwd=tmp_path,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
