@@ -287,7 +287,10 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
     auxes = [c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}]
     if verb.tag_ == "VBG" and "been" in auxes and ({"has", "have", "had"} & set(auxes)):
         return Factuality(BACKGROUND, f"ongoing '{' '.join(auxes)} {verb.text}'", verb)
-    for child in verb.children:
+    # a time adjunct after coordinated verbs covers all of them: "has killed civilians and attacked
+    # targets ... for a decade"
+    sharing = [verb] + [c for c in verb.conjuncts if c.pos_ in {"VERB", "AUX"}]
+    for child in (c for v in sharing for c in v.children):
         if child.dep_ == "advmod" and child.lower_ in mod.habitual_adverbs:
             return Factuality(BACKGROUND, f"habitual '{child.text}'", verb)
         if child.dep_ in {"prep", "advmod", "npadvmod", "advcl"}:

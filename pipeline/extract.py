@@ -309,7 +309,10 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
     actor2 = min(targets, key=lambda t: t[0])[1] if targets else None
     assoc1: list[ActorMention] = []
     for m in cluster.mentions:
-        for a in m.roles.assoc1:
+        # a partner said to have acted in the same operation ("local partner forces helped carry out
+        # the operation") is associated with actor1, not a rival actor1
+        helper = [m.roles.actor1] if m.roles.actor1 and m.kind == SUPPORT else []
+        for a in m.roles.assoc1 + helper:
             if all(a.actor.name != b.actor.name for b in assoc1) and (not actor1 or a.actor.name != actor1.actor.name) \
                     and (not actor2 or a.actor.name != actor2.actor.name):
                 assoc1.append(a)
@@ -465,8 +468,9 @@ def _actors_not_places(doc: Doc, mentions: list[ActorMention], places: list[Plac
     """Drop actor names used as places ("attacks in Turkey"); keep them as actors elsewhere."""
     out = []
     for m in mentions:
-        overlaps = any(p.start < m.end_char and m.start_char < p.end for p in places)
-        root = doc[m.start:m.end].root
+        root = doc[m.start:m.end].root  # the place must be the actor's head: "attacks in Turkey", not
+        # "forces of the US-led coalition"
+        overlaps = any(p.start < root.idx + len(root) and root.idx < p.end for p in places)
         if overlaps and root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE:
             continue
         out.append(m)

@@ -37,6 +37,8 @@ def place(text, full, name, lat, lon, precision=1, kind="place", dateline=False,
     "The group has been responsible for numerous bombings across the region.",
     "The militants plan to attack the base next month.",
     "US troops are stationed at the base near the border.",
+    # the time adjunct after the second verb covers the first one too
+    "The group has killed civilians and attacked military targets across the region for a decade.",
 ])
 def test_not_events(nlp, text):
     assert run(nlp, text) == []
@@ -180,3 +182,32 @@ def test_associated_target(nlp):
     (e,) = run(nlp, text, published="2023-10-27")
     assert e.actor1 == "US-led Coalition"
     assert e.actor2 == "Islamic Revolutionary Guard Corps" and e.assoc_actor_2 == "Iran-backed Militias"
+
+
+def test_actor_named_with_a_place_inside_it(nlp):
+    """'US' inside 'the US-led International Coalition' is a place, yet the coalition is the actor."""
+    text = ("HOLEB, Syria — Forces of the US-led International Coalition killed a senior Islamic State "
+            "official in a raid on Monday, the command said.")
+    us = place("US", text, "United States", 39.76, -98.5, precision=3, kind="country", cc="US")
+    (e,) = run(nlp, text, places=[us])
+    assert e.actor1 == "US-led Coalition" and e.actor2 == "Islamic State"
+
+
+def test_partner_that_helped_is_associated(nlp):
+    text = ("Coalition forces killed a senior Islamic State official in a raid near Al-Bab on Monday. "
+            "Local partner forces helped carry out the operation, the command said.")
+    (e,) = run(nlp, text)
+    assert e.actor1 == "US-led Coalition" and e.assoc_actor_1 == "Local Partner Forces"
+
+
+def test_background_sentences_do_not_join_the_operation(nlp):
+    """In the demo HOLEB report, no evidence for the raid comes from its closing history sentences."""
+    from pathlib import Path
+    from pipeline.frontmatter import split_front_matter
+    raw = (Path(__file__).resolve().parents[1] / "data/reports/2023-04-17-holeb-raid.md").read_text("utf-8")
+    _meta, text = split_front_matter(raw)
+    (e,) = run(nlp, text, published="2023-04-17")
+    history = text.index("The group has killed civilians")
+    cited = [span for spans in e.evidence.values() for span in spans]
+    assert cited and all(span[0] < history for span in cited)
+    assert e.actor1 == "US-led Coalition" and e.sub_event_type == "Armed clash"
