@@ -139,6 +139,9 @@ def _victim_count(noun: Token) -> tuple[int | None, int, list[Token]]:
     strength = IMPLIED
     toks: list[Token] = []
     parts = [noun, *[c for c in noun.conjuncts if c.i > noun.i], *_along_with(noun)]
+    if noun.dep_ == "dobj":  # the parser often hangs a second object on the verb: "killed X, ..., and another operative"
+        parts += [c for c in noun.head.children if c.dep_ == "conj" and c.i > noun.i and c.pos_ in {"NOUN", "PROPN"}
+                  and not any(g.dep_ in {"nsubj", "nsubjpass", "dobj"} for g in c.children)]
     for part in parts:
         value, strong, tok = _count_noun(part)
         if value is None:
@@ -198,7 +201,8 @@ def _count_with(index: CueIndex, seg: Span, label: str) -> Count:
     value, strength, toks, word = min(pool, key=lambda f: f[0])  # ACLED: the lowest reported figure
     ev = [[word.idx, word.idx + len(word.text), word.text]]
     ev += [[t.idx, t.idx + len(t.text), t.text] for t in toks]
-    how = {NUMERIC: "stated", VAGUE: "vague quantity", IMPLIED: "implied by a single named victim"}[strength]
+    how = {NUMERIC: "stated", VAGUE: "vague quantity",
+           IMPLIED: "implied by a single named victim" if value == 1 else "implied by the named victims"}[strength]
     return Count(value, strength, ev, f"{label} {value} ({how}: '{' '.join(t.text for t in toks)} ... {word.text}')")
 
 

@@ -28,6 +28,10 @@ def fatalities(nlp, text):
     ("The raid resulted in the death of a key figure in the group.", 1),
     ("A drone strike killed two Islamic State fighters near the city.", 2),
     ("Militants killed a dozen villagers.", 12),
+    # the parser hangs the second victim on the verb
+    ("A US airstrike on Thursday killed an Islamic State leader known as Abu Yusif, also called Mahmud, "
+     "and another operative of the group, the US military said.", 2),
+    ("The strike killed a commander and wounded two guards.", 1),
 ])
 def test_fatality_counts(nlp, text, expected):
     got = fatalities(nlp, text)
