@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 if __package__ in (None, ""):  # `streamlit run dashboard/app.py` runs this file as a script
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import assets, filters as flt, mapview, timeline  # noqa: E402
+from dashboard import assets, basemap, filters as flt, mapview, timeline  # noqa: E402
 from dashboard.addreport import render_add_report  # noqa: E402
 from dashboard.panel import render_event_panel  # noqa: E402
 from pipeline import export as exporter  # noqa: E402
@@ -26,6 +26,7 @@ from pipeline.store import Store, StoreError  # noqa: E402
 
 GEONAMES_CREDIT = ("Place data: [GeoNames](https://www.geonames.org/), licensed under "
                    "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/).")
+NATURAL_EARTH_CREDIT = "Borders: [Natural Earth](https://www.naturalearthdata.com/) (public domain)."
 OSM_CREDIT = "Map tiles © [OpenStreetMap](https://www.openstreetmap.org/copyright) contributors."
 MAP_HEIGHT = 560
 #: st.dataframe ships every row to the browser; beyond this the table shows the first rows only.
@@ -236,6 +237,8 @@ def footer(tiles: str) -> None:
     credits = [GEONAMES_CREDIT]
     if tiles.strip().lower() == "openstreetmap":
         credits.append(OSM_CREDIT)
+    elif mapview.tile_layer(tiles) is None:
+        credits.append(NATURAL_EARTH_CREDIT)
     st.divider()
     st.caption(" ".join(credits))
 
@@ -253,6 +256,8 @@ def main() -> None:
     st.set_page_config(page_title="opsmap", page_icon="🗺️", layout="wide")
     settings = load_settings()
     assets.ensure_vendor_assets()
+    if mapview.tile_layer(settings.tiles) is None:
+        basemap.ensure_outline_file()
     st.title("opsmap")
     db_path = Path(settings.db_path)
     version = store_version(db_path)

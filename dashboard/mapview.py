@@ -24,7 +24,7 @@ import pandas as pd
 from folium.elements import JSCSSMixin, MacroElement
 from folium.template import Template
 
-from . import assets
+from . import assets, basemap
 
 #: ACLED's six event types, each with a colour that stays distinguishable for most readers.
 EVENT_TYPE_COLOURS: dict[str, str] = {
@@ -445,6 +445,8 @@ def base_map(tiles: str = "openstreetmap", attribution: str = "") -> folium.Map:
     base = tile_layer(tiles, attribution)
     if base is not None:
         base.add_to(fmap)
+    else:
+        basemap.CountryOutlines().add_to(fmap)
     EventLayer().add_to(fmap)
     return fmap
 

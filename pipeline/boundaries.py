@@ -16,6 +16,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+#: Bumped whenever outline_geojson's output changes, so cached files are not reused stale.
+OUTLINE_FORMAT = 2
+
 #: Credit line required by nobody (public domain) but owed to the makers.
 ATTRIBUTION = "Borders: Natural Earth (public domain)"
 
@@ -33,6 +36,7 @@ class CountryShape:
     label_lat: float
     label_lon: float
     population: int
+    label_zoom: float  # Natural Earth's MIN_LABEL: the web-map zoom from which the name fits
     geometry: dict  # GeoJSON Polygon or MultiPolygon, lon/lat
 
 
@@ -74,6 +78,7 @@ def countries() -> tuple[CountryShape, ...]:
                 label_lat=float(record["LABEL_Y"]),
                 label_lon=float(record["LABEL_X"]),
                 population=int(record.get("POP_EST") or 0),
+                label_zoom=float(record.get("MIN_LABEL") or 10.0),
                 geometry=shape_record.shape.__geo_interface__,
             ))
     return tuple(out)
@@ -101,7 +106,9 @@ def outline_geojson(tolerance_deg: float = 0.05, digits: int = 2) -> dict:
         if geom.is_empty:
             continue
         features.append({"type": "Feature",
-                         "properties": {"name": c.name, "country_code": c.country_code},
+                         "properties": {"name": c.name, "country_code": c.country_code,
+                                        "label": [round(c.label_lon, digits), round(c.label_lat, digits)],
+                                        "label_zoom": c.label_zoom},
                          "geometry": _rounded(mapping(geom), digits)})
     return {"type": "FeatureCollection", "features": features}
 

@@ -80,3 +80,15 @@ def test_demo_markers_holeb_popup_and_actor_filter(demo, page) -> None:
 
     assert page.blocked_requests == []
     assert not outbound_log.exists() or outbound_log.read_text() == ""
+
+
+def test_offline_basemap_without_tiles(demo, page) -> None:
+    """With tiles off, the country outlines and names are drawn from a local file, and credited."""
+    frame = wait_for_markers(page)
+    frame.wait_for_function("() => window.opsmapBasemap && window.opsmapBasemap.countries > 200", timeout=30_000)
+    # the fitted demo view is zoomed in far enough for names: Syria and Iraq are labelled
+    labels = frame.evaluate(
+        "() => Array.from(document.querySelectorAll('.opsmap-country-label')).map(e => e.textContent)")
+    assert {"Syria", "Iraq"} <= set(labels), labels
+    assert page.blocked_requests == []
+    assert "Natural Earth" in page.locator("[data-testid='stCaptionContainer']").last.inner_text()
