@@ -87,3 +87,11 @@ def test_stale_pip_build_is_rebuilt(gazetteer_path, tmp_path) -> None:
         conn.execute("UPDATE meta SET value = 'older' WHERE key = 'pip_fingerprint'")
     rebuilt = ensure_gazetteer(copy)
     assert rebuilt.meta()["pip_fingerprint"] == pip_build_fingerprint()
+
+
+def test_country_points_lie_mid_country(gazetteer_path):
+    """A country's point is Natural Earth's label point, not the mean of its towns (which puts the
+    United States in Idaho, pulled by Alaska and the Pacific islands)."""
+    with sqlite3.connect(gazetteer_path) as db:
+        lat, lon = db.execute("SELECT lat, lon FROM places WHERE feature_code = 'PCLI' AND country_code = 'US'").fetchone()
+    assert 36 < lat < 42 and -102 < lon < -93, (lat, lon)

