@@ -11,11 +11,14 @@ and Chromium (outside requests blocked) measures
     zoomed and clicked from then on), and until the app's script run has finished too;
   * warm load: the same in a new browser context (Streamlit's caches warm, as for a second analyst);
   * filter latency: from choosing an event type in the sidebar until the new map has drawn exactly
-    the filtered events.
+    the filtered events;
+  * for reference, in the same conditions: an empty Streamlit page (a title and one line) served
+    the same way, from ``page.goto`` until its script run has finished and the line is shown.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -118,6 +121,36 @@ def timed_filter(page, event_type: str, expected: int) -> float:
     return elapsed
 
 
+EMPTY_APP = """import streamlit as st
+st.title("opsmap")
+st.markdown("<span data-testid='opsmap-count'>an empty page</span>", unsafe_allow_html=True)
+"""
+
+
+def measure_empty_page(repeats: int) -> dict[str, float]:
+    """Cold and warm (median) seconds until an empty Streamlit page is shown and idle."""
+    from playwright.sync_api import sync_playwright
+
+    def load(browser, base_url: str) -> float:
+        started = time.perf_counter()
+        page = open_page(browser, base_url)
+        page.wait_for_selector("[data-testid='opsmap-count']", timeout=60_000)
+        wait_for_app(page, timeout=60_000)
+        seconds = time.perf_counter() - started
+        page.context.close()
+        return seconds
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = Path(folder) / "empty_app.py"
+        app.write_text(EMPTY_APP, encoding="utf-8")
+        with serve_dashboard(Path(folder) / "none.sqlite", app=app) as base_url, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            cold = load(browser, base_url)
+            warm = [load(browser, base_url) for _ in range(repeats)]
+            browser.close()
+    return {"cold": cold, "warm": statistics.median(warm), "warm_min": min(warm), "warm_max": max(warm)}
+
+
 def measure(count: int, repeats: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
@@ -146,6 +179,7 @@ def measure(count: int, repeats: int) -> dict[str, float]:
             browser.close()
     return {"events": count, "store_seconds": build_seconds, "cold_first": cold_first, "cold_load": cold,
             "warm_first": statistics.median(firsts), "warm_load": statistics.median(warm_runs),
+            "warm_first_range": (min(firsts), max(firsts)),
             "filter": statistics.median(filter_runs), "filter_max": max(filter_runs)}
 
 
@@ -153,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3, help="warm loads and filter changes per size")
+    parser.add_argument("--no-reference", action="store_true", help="skip the empty-page reference")
     args = parser.parse_args(argv)
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     print("| events | cold: markers shown / app done (s) | warm: markers shown / app done (s, median)"
           " | filter change (s, median / max) |")
     print("|---:|---:|---:|---:|")
@@ -162,6 +198,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {result['events']:,} | {result['cold_first']:.2f} / {result['cold_load']:.2f} | "
               f"{result['warm_first']:.2f} / {result['warm_load']:.2f} | "
               f"{result['filter']:.2f} / {result['filter_max']:.2f} |", flush=True)
+        low, high = result["warm_first_range"]
+        print(f"|   | (warm markers shown: range {low:.2f}-{high:.2f}) | | |", flush=True)
+    if not args.no_reference:
+        empty = measure_empty_page(args.repeats)
+        print(f"| empty Streamlit page (reference) | {empty['cold']:.2f} | {empty['warm']:.2f} "
+              f"(range {empty['warm_min']:.2f}-{empty['warm_max']:.2f}) | |", flush=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     return 0
 
 

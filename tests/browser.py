@@ -72,15 +72,16 @@ def wait_for_health(base_url: str, process: subprocess.Popen, timeout: float = 6
 
 
 @contextlib.contextmanager
-def serve_dashboard(db_path: str | os.PathLike, *, tiles: str = "none",
-                    env: dict[str, str] | None = None, log_path: Path | None = None) -> Iterator[str]:
-    """Run ``streamlit run dashboard/app.py`` on a free port for ``db_path``; yield its base URL."""
+def serve_dashboard(db_path: str | os.PathLike, *, tiles: str = "none", env: dict[str, str] | None = None,
+                    log_path: Path | None = None, app: Path = APP) -> Iterator[str]:
+    """Run ``streamlit run dashboard/app.py`` (or ``app``) on a free port for ``db_path``; yield its
+    base URL."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     child_env = dict(os.environ, OPSMAP_DB=str(db_path), OPSMAP_TILES=tiles, PYTHONUNBUFFERED="1")
     child_env.update(env or {})
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
-    process = subprocess.Popen(streamlit_command(port), cwd=REPO, env=child_env, stdout=log,
+    process = subprocess.Popen(streamlit_command(port, app), cwd=REPO, env=child_env, stdout=log,
                                stderr=subprocess.STDOUT)
     try:
         wait_for_health(base_url, process)
