@@ -186,3 +186,20 @@ def test_filter_in_a_large_view_redraws_exactly_the_filtered_events(page, served
     wanted = [e.event_id for e in events if e.event_type == "Protests"]
     assert shown_count(page) == len(wanted)
     assert_map_shows(wait_for_markers(page, count=len(wanted)), wanted)
+
+
+def test_layer_control_toggles_events_and_heat(page, served) -> None:
+    _, events = served
+    frame = wait_for_markers(page, count=len(events))
+    control = frame.locator(".leaflet-control-layers")
+    control.hover()
+    frame.locator(".leaflet-control-layers-overlays label").filter(has_text="Events").click()
+    frame.wait_for_function("() => !document.querySelector('path.opsmap-event, .opsmap-cluster')", timeout=10_000)
+    frame.locator(".leaflet-control-layers-overlays label").filter(has_text="Events").click()
+    frame.wait_for_function("() => !!document.querySelector('.opsmap-cluster')", timeout=10_000)
+    assert_map_shows(frame, [e.event_id for e in events])
+    frame.locator(".leaflet-control-layers-overlays label").filter(has_text="Heat map").click()
+    frame.wait_for_selector("canvas.leaflet-heatmap-layer", timeout=10_000)
+    assert frame.evaluate("""() => { const c = document.querySelector('canvas.leaflet-heatmap-layer');
+        const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < px.length; i += 4) { if (px[i]) { return true; } } return false; }""")
