@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         page = open_page(browser, base_url, viewport=VIEWPORT)
         wait_for_app(page)
         frame = wait_for_markers(page)
-        page.wait_for_timeout(800)  # let the cluster animation settle
+        page.wait_for_timeout(800)  # let the layout settle
         page.screenshot(path=str(OUT / "dashboard.png"))
         click_marker(page, event_id)
         page.wait_for_timeout(500)

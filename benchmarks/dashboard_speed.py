@@ -6,16 +6,19 @@
 For each size: synthetic events are written into a temporary store with the real Store API, the
 dashboard is served by ``streamlit run`` (static serving on, tiles "none", as offline users run it),
 and Chromium (outside requests blocked) measures
-  * cold load: page opened right after the server started (empty caches) until the first markers
-    or clusters are on the map (it can be panned and clicked from then on; clustering continues in
-    chunks) and until every marker is clustered (``window.opsmap.ready``) and the script is done;
+  * cold load: page opened right after the server started (empty caches) until the map holds the
+    view's events and has drawn its markers and clusters (``window.opsmap.ready``: it can be panned,
+    zoomed and clicked from then on), and until the app's script run has finished too;
   * warm load: the same in a new browser context (Streamlit's caches warm, as for a second analyst);
   * filter latency: from choosing an event type in the sidebar until the new map has drawn exactly
-    the filtered events.
+    the filtered events;
+  * for reference, in the same conditions: an empty Streamlit page (a title and one line) served
+    the same way, from ``page.goto`` until its script run has finished and the line is shown.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -80,22 +83,21 @@ def make_store(path: Path, count: int, seed: int = 7) -> None:
 
 
 def wait_for_map(page, expected: int, *, drawn: bool = False, timeout: float = 120_000) -> None:
-    """Until the map iframe holds exactly ``expected`` events and has clustered them all, or
-    (``drawn=False`` ... ``drawn=True``) has at least put its first markers or clusters on screen."""
+    """Until the map iframe holds exactly ``expected`` events and is ready (``window.opsmap.ready``);
+    with ``drawn=True`` also until markers or clusters are in its DOM."""
     page.wait_for_function(
         """([selector, expected, drawn]) => {
              const frame = document.querySelector(selector);
              const win = frame && frame.contentWindow;
              if (!(win && win.opsmap && win.opsmap.count === expected)) { return false; }
-             if (drawn) {
-               return expected === 0 || !!win.document.querySelector("path.opsmap-event, .marker-cluster");
-             }
-             return win.opsmap.ready === true;
+             if (win.opsmap.ready !== true) { return false; }
+             return !drawn || expected === 0
+                    || !!win.document.querySelector("path.opsmap-event, .opsmap-cluster");
            }""", arg=[MAP_IFRAME, expected, drawn], timeout=timeout, polling=50)
 
 
 def timed_load(browser, base_url: str, expected: int) -> tuple[float, float, object]:
-    """Seconds until the first markers show (the map is usable) and until all are clustered."""
+    """Seconds until the markers show (the map is usable) and until the app's run has finished."""
     started = time.perf_counter()
     page = open_page(browser, base_url)
     wait_for_map(page, expected, drawn=True)
@@ -117,6 +119,36 @@ def timed_filter(page, event_type: str, expected: int) -> float:
     elapsed = time.perf_counter() - started
     page.keyboard.press("Escape")
     return elapsed
+
+
+EMPTY_APP = """import streamlit as st
+st.title("opsmap")
+st.markdown("<span data-testid='opsmap-count'>an empty page</span>", unsafe_allow_html=True)
+"""
+
+
+def measure_empty_page(repeats: int) -> dict[str, float]:
+    """Cold and warm (median) seconds until an empty Streamlit page is shown and idle."""
+    from playwright.sync_api import sync_playwright
+
+    def load(browser, base_url: str) -> float:
+        started = time.perf_counter()
+        page = open_page(browser, base_url)
+        page.wait_for_selector("[data-testid='opsmap-count']", timeout=60_000)
+        wait_for_app(page, timeout=60_000)
+        seconds = time.perf_counter() - started
+        page.context.close()
+        return seconds
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = Path(folder) / "empty_app.py"
+        app.write_text(EMPTY_APP, encoding="utf-8")
+        with serve_dashboard(Path(folder) / "none.sqlite", app=app) as base_url, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            cold = load(browser, base_url)
+            warm = [load(browser, base_url) for _ in range(repeats)]
+            browser.close()
+    return {"cold": cold, "warm": statistics.median(warm), "warm_min": min(warm), "warm_max": max(warm)}
 
 
 def measure(count: int, repeats: int) -> dict[str, float]:
@@ -147,6 +179,7 @@ def measure(count: int, repeats: int) -> dict[str, float]:
             browser.close()
     return {"events": count, "store_seconds": build_seconds, "cold_first": cold_first, "cold_load": cold,
             "warm_first": statistics.median(firsts), "warm_load": statistics.median(warm_runs),
+            "warm_first_range": (min(firsts), max(firsts)),
             "filter": statistics.median(filter_runs), "filter_max": max(filter_runs)}
 
 
@@ -154,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3, help="warm loads and filter changes per size")
+    parser.add_argument("--no-reference", action="store_true", help="skip the empty-page reference")
     args = parser.parse_args(argv)
-    print("| events | cold: markers shown / all clustered (s) | warm: markers shown / all clustered (s, median)"
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    print("| events | cold: markers shown / app done (s) | warm: markers shown / app done (s, median)"
           " | filter change (s, median / max) |")
     print("|---:|---:|---:|---:|")
     for count in args.sizes:
@@ -163,6 +198,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {result['events']:,} | {result['cold_first']:.2f} / {result['cold_load']:.2f} | "
               f"{result['warm_first']:.2f} / {result['warm_load']:.2f} | "
               f"{result['filter']:.2f} / {result['filter_max']:.2f} |", flush=True)
+        low, high = result["warm_first_range"]
+        print(f"|   | (warm markers shown: range {low:.2f}-{high:.2f}) | | |", flush=True)
+    if not args.no_reference:
+        empty = measure_empty_page(args.repeats)
+        print(f"| empty Streamlit page (reference) | {empty['cold']:.2f} | {empty['warm']:.2f} "
+              f"(range {empty['warm_min']:.2f}-{empty['warm_max']:.2f}) | |", flush=True)
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     return 0
 
 

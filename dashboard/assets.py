@@ -1,7 +1,7 @@
 """Offline JavaScript and CSS for the map.
 
 folium loads Leaflet and its plugins from CDNs, which an air-gapped analyst cannot reach. We copy
-the same files from pip-installed packages (the ``xstatic-*`` wheels and folium's own bundled
+the same files from pip-installed packages (the ``xstatic-leaflet`` wheel and folium's own bundled
 leaflet.heat) into ``dashboard/static/vendor/``, which Streamlit serves at ``/app/static/vendor/``
 when it runs with ``--server.enableStaticServing true``.
 """
@@ -14,7 +14,6 @@ from pathlib import Path
 
 import folium
 import xstatic.pkg.leaflet
-import xstatic.pkg.leaflet_markercluster
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
@@ -28,19 +27,11 @@ VENDOR_SOURCES: dict[str, Path] = {
     "leaflet/leaflet.js": Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js",
     "leaflet/leaflet.css": Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.css",
     "leaflet/images": Path(xstatic.pkg.leaflet.BASE_DIR) / "images",
-    "markercluster/leaflet.markercluster.js":
-        Path(xstatic.pkg.leaflet_markercluster.BASE_DIR) / "leaflet.markercluster.js",
-    "markercluster/MarkerCluster.css": Path(xstatic.pkg.leaflet_markercluster.BASE_DIR) / "MarkerCluster.css",
-    "markercluster/MarkerCluster.Default.css":
-        Path(xstatic.pkg.leaflet_markercluster.BASE_DIR) / "MarkerCluster.Default.css",
     "leaflet-heat/leaflet_heat.min.js": _FOLIUM_TEMPLATES / "leaflet_heat.min.js",
 }
 
 LEAFLET_JS = f"{VENDOR_URL}/leaflet/leaflet.js"
 LEAFLET_CSS = f"{VENDOR_URL}/leaflet/leaflet.css"
-MARKERCLUSTER_JS = f"{VENDOR_URL}/markercluster/leaflet.markercluster.js"
-MARKERCLUSTER_CSS = f"{VENDOR_URL}/markercluster/MarkerCluster.css"
-MARKERCLUSTER_DEFAULT_CSS = f"{VENDOR_URL}/markercluster/MarkerCluster.Default.css"
 HEAT_JS = f"{VENDOR_URL}/leaflet-heat/leaflet_heat.min.js"
 
 

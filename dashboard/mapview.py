@@ -2,8 +2,8 @@
 
 Why client-side: a folium ``Marker`` per event costs Python time and kilobytes of generated
 JavaScript per event, which does not scale to 100,000 events. Instead the filtered events travel
-as column arrays (strings factorised into lookup lists) and a small script draws them as clustered
-circle markers with lazily built popups.
+as column arrays (strings factorised into lookup lists) and our script ``eventlayer.js`` clusters
+the events in view per zoom level and draws the clusters and single events, with lazily built popups.
 
 Safety: report texts are untrusted. Every string reaches the page through ``textContent`` or an
 HTML-escaping function, and only ``http``/``https`` URLs become links, both here (Python drops
@@ -54,6 +54,7 @@ CIRCLES_ON_LIMIT = 20_000
 INLINE_LIMIT = 2_000
 PAYLOAD_DIR = assets.STATIC_DIR / "data"
 PAYLOAD_URL = "/app/static/data"
+EVENT_LAYER_JS = Path(__file__).resolve().parent / "eventlayer.js"
 TOOLTIP_ID_PATTERN = re.compile(r"\(event ([^()]*)\)\s*$")
 _HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
@@ -107,38 +108,49 @@ def _codes(series: pd.Series) -> tuple[list[int], list[str]]:
     return codes.tolist(), [str(u) for u in uniques]
 
 
+def uncertainty_radii_km(precision: pd.Series, radius_km: pd.Series | None) -> pd.Series:
+    """:func:`uncertainty_radius_km` for whole columns at once (100,000 events in milliseconds)."""
+    level = pd.to_numeric(precision, errors="coerce").fillna(1).astype(int)
+    default = level.map(lambda p: PRECISION_RADIUS_KM.get(p, PRECISION_RADIUS_KM[3])).astype(float)
+    if radius_km is None:
+        radius = pd.Series(math.nan, index=precision.index)
+    else:
+        radius = pd.to_numeric(radius_km, errors="coerce")
+    chosen = radius.where(radius > 0, default)
+    return chosen.where(level > 1, 0.0)
+
+
 def map_payload(frame: pd.DataFrame, *, include_notes: bool | None = None) -> dict:
-    """Column arrays the browser script draws from; strings factorised to keep it small."""
+    """Column arrays the browser script draws from; strings (and dates) factorised to keep it small."""
     events = drawable(frame)
     if include_notes is None:
         include_notes = len(events) <= NOTES_IN_POPUP_LIMIT
     type_codes, types = _codes(events["event_type"])
     sub_codes, subs = _codes(events["sub_event_type"])
-    actors = pd.concat([events["actor1"], events["actor2"]]).fillna("").astype(str)
-    actor_list = list(dict.fromkeys(actors.tolist()))
-    actor_index = {name: i for i, name in enumerate(actor_list)}
+    date_codes, dates = _codes(events["event_date"])
+    actor1 = events["actor1"].fillna("").astype(str)
+    actor2 = events["actor2"].fillna("").astype(str)
+    actor_codes, actor_list = pd.factorize(pd.concat([actor1, actor2]), sort=False)
     loc_codes, locs = _codes(events["location"])
     src_codes, srcs = _codes(events["source"])
     url_codes, urls = _codes(events["source_url"].map(safe_url))
-    precisions = events["geo_precision"].fillna(1).astype(int).tolist()
-    radius_column = events["geo_radius_km"] if "geo_radius_km" in events else [None] * len(events)
-    radii = [round(uncertainty_radius_km(p, r), 2) for p, r in zip(precisions, radius_column)]
+    precisions = events["geo_precision"].fillna(1).astype(int)
+    radii = uncertainty_radii_km(precisions, events["geo_radius_km"] if "geo_radius_km" in events else None)
     colours = type_colours(types)
     payload = {
         "id": events["event_id"].astype(str).tolist(),
         "lat": events["latitude"].astype(float).round(5).tolist(),
         "lon": events["longitude"].astype(float).round(5).tolist(),
-        "date": events["event_date"].fillna("").astype(str).tolist(),
+        "date": date_codes, "dates": dates,
         "type": type_codes, "types": types, "colours": [colours[t] for t in types],
         "sub": sub_codes, "subs": subs,
-        "a1": [actor_index[a] for a in events["actor1"].fillna("").astype(str)],
-        "a2": [actor_index[a] for a in events["actor2"].fillna("").astype(str)],
-        "actors": actor_list,
+        "a1": actor_codes[:len(events)].tolist(), "a2": actor_codes[len(events):].tolist(),
+        "actors": [str(a) for a in actor_list],
         "fat": events["fatalities"].fillna(0).astype(int).tolist(),
         "known": events["fatalities_known"].astype(bool).astype(int).tolist()
         if "fatalities_known" in events else [1] * len(events),
         "loc": loc_codes, "locs": locs,
-        "prec": precisions, "radius": radii,
+        "prec": precisions.tolist(), "radius": radii.round(2).tolist(),
         "src": src_codes, "srcs": srcs, "url": url_codes, "urls": urls,
         "precisionLabels": {str(k): v for k, v in PRECISION_LABELS.items()},
         "circlesOnUpTo": CIRCLES_ON_LIMIT,
@@ -166,219 +178,25 @@ def event_id_from_tooltip(tooltip: str | None) -> str | None:
 
 
 class EventLayer(JSCSSMixin):
-    """The map's event machinery: clustered type-coloured markers, uncertainty circles, heat
-    layer, layer control and legend. It draws nothing itself: an :class:`EventView` hands it a
-    view's events, so a filter change swaps the markers without reloading the map.
-
-    Tooltips and popups are bound when a marker is first hovered or clicked, not up front.
+    """The map's event machinery (``eventlayer.js``): our own grid clustering of the events in
+    view, type-coloured markers, uncertainty rings on a canvas, heat layer, layer control and
+    legend. It draws nothing itself: an :class:`EventView` hands it a view's events, so a filter
+    change swaps the events without reloading the map.
     """
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var ESC = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"};
-  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
-  function safeUrl(u) { return (typeof u === "string" && /^https?:\\/\\/[^\\s<>"']+$/i.test(u)) ? u : null; }
-  function cssId(s) { return String(s).replace(/[^A-Za-z0-9_-]/g, "_"); }
-  var d = null, byId = {}, loading = false;
-  window.opsmap = {count: 0, ready: false, byId: byId};
-
-  // Added now, filled later: streamlit-folium wires its click reporting to the layers present
-  // when this script has run, and our handlers run before its own.
-  var cluster = L.markerClusterGroup({
-    chunkedLoading: true, chunkInterval: 150, chunkDelay: 10, showCoverageOnHover: false,
-    maxClusterRadius: 40, chunkProgress: function (done, total) {
-      if (loading && done >= total) { loading = false; window.opsmap.ready = true; }
-    }
-  });
-  map.addLayer(cluster);
-  cluster.on("mouseover", function (e) { describe(e.layer); e.layer.openTooltip(); });
-  cluster.on("click", function (e) {
-    if (e.layer.getPopup && !e.layer.getPopup()) { describe(e.layer); e.layer.openPopup(); }
-  });
-
-  function line(box, label, value) {
-    if (value === "" || value === null || value === undefined) { return; }
-    var div = document.createElement("div");
-    var b = document.createElement("b");
-    b.textContent = label + ": ";
-    div.appendChild(b);
-    div.appendChild(document.createTextNode(String(value)));
-    box.appendChild(div);
-  }
-  function popupFor(i) {
-    var box = document.createElement("div");
-    box.className = "opsmap-popup";
-    box.setAttribute("data-event-id", d.id[i]);
-    var type = d.types[d.type[i]], sub = d.subs[d.sub[i]];
-    line(box, "Date", d.date[i]);
-    line(box, "Event", sub ? type + " / " + sub : type);
-    line(box, "Actor 1", d.actors[d.a1[i]]);
-    line(box, "Actor 2", d.actors[d.a2[i]]);
-    line(box, "Fatalities", d.known[i] ? d.fat[i] : d.fat[i] + " (no figure reported)");
-    var precision = d.precisionLabels[String(d.prec[i])] || ("precision " + d.prec[i]);
-    if (d.radius[i] > 0) { precision += ", within about " + d.radius[i] + " km"; }
-    line(box, "Location", d.locs[d.loc[i]] + " \u2014 " + precision);
-    if (d.notes) {
-      var quote = document.createElement("blockquote");
-      quote.className = "opsmap-notes";
-      quote.textContent = d.notes[i];
-      box.appendChild(quote);
-    } else {
-      line(box, "Source sentence", "in the event panel next to the map");
-    }
-    var url = safeUrl(d.urls[d.url[i]]);
-    var publisher = d.srcs[d.src[i]];
-    if (url) {
-      var a = document.createElement("a");
-      a.href = url;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      a.className = "opsmap-source-link";
-      a.textContent = "Source: " + (publisher || url);
-      box.appendChild(a);
-    } else {
-      line(box, "Source", publisher);
-    }
-    return box;
-  }
-  function describe(layer) {
-    var i = layer.opsmapIndex;
-    if (i === undefined || layer.getTooltip()) { return; }
-    // A string tooltip is parsed as HTML (by Leaflet and by streamlit-folium): escape it all.
-    layer.bindTooltip(esc(d.date[i] + " \u00b7 " + d.types[d.type[i]] + " \u00b7 " + d.locs[d.loc[i]])
-                      + " (event " + esc(d.id[i]) + ")");
-    layer.bindPopup(function () { return popupFor(i); }, {maxWidth: 380});
-  }
-
-  var circles = L.layerGroup(), circlesDrawn = false, canvas = L.canvas({padding: 0.5});
-  function drawCircles() {
-    if (circlesDrawn || !d) { return; }
-    circlesDrawn = true;
-    for (var j = 0; j < d.id.length; j++) {
-      if (d.radius[j] > 0) {
-        L.circle([d.lat[j], d.lon[j]], {
-          radius: d.radius[j] * 1000, renderer: canvas, interactive: false,
-          color: d.colours[d.type[j]], weight: 1, dashArray: "4 4", fillOpacity: 0.06
-        }).addTo(circles);
-      }
-    }
-  }
-  circles.on("add", drawCircles);  // drawn when first displayed
-  var overlays = {"Events": cluster, "Location uncertainty": circles};
-  var heat = L.heatLayer ? L.heatLayer([], {radius: 18, blur: 15, maxZoom: 9}) : null;
-  if (heat) { overlays["Heat map"] = heat; }
-  L.control.layers(null, overlays, {collapsed: true}).addTo(map);
-  var legendBox = null;
-  var legend = L.control({position: "bottomleft"});
-  legend.onAdd = function () {
-    legendBox = L.DomUtil.create("div", "opsmap-legend");
-    legendBox.style.cssText = "background:rgba(255,255,255,.9);padding:6px 8px;border-radius:4px;font:12px sans-serif;";
-    return legendBox;
-  };
-  legend.addTo(map);
-  function fillLegend() {
-    legendBox.textContent = "";
-    legendBox.style.display = d.id.length ? "" : "none";
-    for (var t = 0; t < d.types.length; t++) {
-      var item = document.createElement("div");
-      var swatch = document.createElement("span");
-      swatch.style.cssText = "display:inline-block;width:10px;height:10px;border-radius:50%;" +
-        "margin-right:5px;border:1px solid #222;background:" + d.colours[t];
-      item.appendChild(swatch);
-      item.appendChild(document.createTextNode(d.types[t] || "(no type)"));
-      legendBox.appendChild(item);
-    }
-    var note = document.createElement("div");
-    note.textContent = "dashed ring: approximate location";
-    note.style.cssText = "margin-top:3px;color:#555;";
-    legendBox.appendChild(note);
-  }
-
-  // Replace the drawn events with a view's (the map itself stays: no reload on a filter change).
-  function show(data, fit) {
-    d = data;
-    var n = d.id.length;
-    loading = false;
-    cluster.clearLayers();
-    circles.clearLayers();
-    circlesDrawn = false;
-    byId = {};
-    window.opsmap.byId = byId;
-    window.opsmap.ready = false;
-    window.opsmap.count = n;
-    var markers = new Array(n), points = new Array(n);
-    var south = 90, west = 180, north = -90, east = -180;
-    for (var i = 0; i < n; i++) {
-      var colour = d.colours[d.type[i]];
-      var exact = d.radius[i] <= 0;
-      var marker = L.circleMarker([d.lat[i], d.lon[i]], {
-        radius: 7, color: exact ? "#222" : colour, weight: exact ? 1 : 2,
-        dashArray: exact ? null : "3 3", fillColor: colour, fillOpacity: exact ? 0.9 : 0.4,
-        className: "opsmap-event opsmap-ev-" + cssId(d.id[i])
-      });
-      marker.opsmapIndex = i;
-      markers[i] = marker;
-      byId[d.id[i]] = marker;
-      points[i] = [d.lat[i], d.lon[i]];
-      south = Math.min(south, d.lat[i]); north = Math.max(north, d.lat[i]);
-      west = Math.min(west, d.lon[i]); east = Math.max(east, d.lon[i]);
-    }
-    if (fit && n > 0) {  // before clustering, so the clusters are computed once, at the final zoom
-      map.fitBounds([[south, west], [north, east]], {padding: [30, 30], maxZoom: 9, animate: false});
-    }
-    if (n === 0) { window.opsmap.ready = true; } else { loading = true; cluster.addLayers(markers); }
-    if (heat) { heat.setLatLngs(points); }
-    if (!window.opsmap.shown && n <= d.circlesOnUpTo) { map.addLayer(circles); }
-    if (map.hasLayer(circles)) { drawCircles(); }
-    window.opsmap.shown = (window.opsmap.shown || 0) + 1;
-    fillLegend();
-  }
-  var latest = 0;
-  window.opsmapShow = function (data, fit) {
-    var ticket = ++latest;  // a slow fetch for an older view must not overwrite a newer one
-    if (typeof data === "string") {
-      fetch(data).then(function (r) { return r.json(); }).then(function (loaded) {
-        if (ticket === latest) { show(loaded, fit); }
-      });
-    } else {
-      show(data, fit);
-    }
-  };
-
-  // Bring one event's marker out of its cluster (used by tests and the table's "focus").
-  window.opsmap.reveal = function (id, done) {
-    var target = byId[id];
-    if (!target) { if (done) { done(false); } return; }
-    var waited = 0;
-    function check() {  // circle markers never fire the cluster's own callback: poll instead
-      if (map.hasLayer(target)) { if (done) { done(true); } return; }
-      waited += 100;
-      if (waited > 5000) { if (done) { done(false); } return; }
-      setTimeout(check, 100);
-    }
-    cluster.zoomToShowLayer(target, function () {});
-    setTimeout(check, 100);
-  };
-  window.opsmap.cluster = cluster;
-
-})();
+{{ this.code }}
+opsmapInstall({{ this._parent.get_name() }});
 {% endmacro %}
 """)
 
-    default_js = [
-        ("markerclusterjs", assets.MARKERCLUSTER_JS),
-        ("leaflet_heat", assets.HEAT_JS),
-    ]
-    default_css = [
-        ("markerclustercss", assets.MARKERCLUSTER_CSS),
-        ("markerclusterdefaultcss", assets.MARKERCLUSTER_DEFAULT_CSS),
-    ]
+    default_js = [("leaflet_heat", assets.HEAT_JS)]
 
     def __init__(self) -> None:
         super().__init__()
         self._name = "EventLayer"
+        self.code = EVENT_LAYER_JS.read_text(encoding="utf-8")
 
 
 class EventView(MacroElement):
@@ -436,8 +254,8 @@ def tile_layer(tiles: str, attribution: str = "") -> folium.TileLayer | None:
 def base_map(tiles: str = "openstreetmap", attribution: str = "") -> folium.Map:
     """The map without events; the same for every view, so streamlit-folium never reloads it."""
     fmap = folium.Map(location=[30.0, 40.0], zoom_start=3, tiles=None, control_scale=True)
-    # Clusters need a maxZoom even without tiles. 14 (about 10 m a pixel) is finer than any event
-    # location; each level above it would cost markercluster ~10 % more indexing time.
+    # Clustering needs a deepest zoom even without tiles: 14 (about 10 m a pixel) is finer than any
+    # event location; there a cluster is spread out instead of zoomed into.
     fmap.options["max_zoom"] = 14
     fmap.options["min_zoom"] = 1
     fmap.default_js = [("leaflet", assets.LEAFLET_JS)]

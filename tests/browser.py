@@ -10,6 +10,7 @@ Reusable from any test module (``from browser import serve_dashboard, launch_chr
         popup = frame.locator(".leaflet-popup-content").inner_text()
         choose_option(page, "Event type", "Battles")   # a sidebar filter, waits for the rerun
         frame = wait_for_markers(page, count=shown_count(page))
+        assert_map_shows(frame, expected_ids)   # single markers + cluster counts = the view
 
 Every request that does not go to 127.0.0.1/localhost is aborted and recorded in
 ``page.blocked_requests`` (a list of URLs), so a test can assert the page stayed offline.
@@ -71,15 +72,16 @@ def wait_for_health(base_url: str, process: subprocess.Popen, timeout: float = 6
 
 
 @contextlib.contextmanager
-def serve_dashboard(db_path: str | os.PathLike, *, tiles: str = "none",
-                    env: dict[str, str] | None = None, log_path: Path | None = None) -> Iterator[str]:
-    """Run ``streamlit run dashboard/app.py`` on a free port for ``db_path``; yield its base URL."""
+def serve_dashboard(db_path: str | os.PathLike, *, tiles: str = "none", env: dict[str, str] | None = None,
+                    log_path: Path | None = None, app: Path = APP) -> Iterator[str]:
+    """Run ``streamlit run dashboard/app.py`` (or ``app``) on a free port for ``db_path``; yield its
+    base URL."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     child_env = dict(os.environ, OPSMAP_DB=str(db_path), OPSMAP_TILES=tiles, PYTHONUNBUFFERED="1")
     child_env.update(env or {})
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL
-    process = subprocess.Popen(streamlit_command(port), cwd=REPO, env=child_env, stdout=log,
+    process = subprocess.Popen(streamlit_command(port, app), cwd=REPO, env=child_env, stdout=log,
                                stderr=subprocess.STDOUT)
     try:
         wait_for_health(base_url, process)
@@ -159,15 +161,38 @@ def map_frame(page):
 
 
 def wait_for_markers(page, count: int | None = None, timeout: float = 30_000):
-    """Wait until the map has added all its markers (``count`` of them, if given: after a filter
-    change the map stays and swaps its markers, so the count tells the new view from the old);
-    return the map frame."""
+    """Wait until the map holds a view's events and has drawn them (``count`` of them, if given:
+    after a filter change the map stays and swaps its events, so the count tells the new view
+    from the old); return the map frame."""
     handle = page.wait_for_selector(MAP_IFRAME, timeout=timeout)
     frame = handle.content_frame()
     frame.wait_for_function(
         "count => window.opsmap && window.opsmap.ready === true"
         " && (count === null || window.opsmap.count === count)", arg=count, timeout=timeout)
     return frame
+
+
+def drawn_markers(frame) -> tuple[list[str], list[int]]:
+    """What the map shows, read from its DOM: the class ids (:func:`css_id`) of the single event
+    markers, and the event count written on each cluster."""
+    singles = frame.evaluate(
+        "() => [...document.querySelectorAll('path.opsmap-event')].map(p =>"
+        " [...p.classList].find(c => c.startsWith('opsmap-ev-')).slice('opsmap-ev-'.length))")
+    clusters = frame.evaluate(
+        "() => [...document.querySelectorAll('.opsmap-cluster [data-count]')].map(c => c.dataset.count)")
+    return sorted(singles), [int(count) for count in clusters]
+
+
+def assert_map_shows(frame, event_ids) -> None:
+    """The drawn markers stand for exactly ``event_ids`` (the view must be fitted to them): each
+    event is a single marker or counted by a cluster, and nothing else is drawn."""
+    wanted = sorted(str(e) for e in event_ids)
+    assert sorted(frame.evaluate("() => window.opsmap.ids()")) == wanted
+    singles, clusters = drawn_markers(frame)
+    assert len(singles) + sum(clusters) == len(wanted), (singles, clusters, len(wanted))
+    assert set(singles) <= {css_id(e) for e in wanted}, singles
+    assert len(set(singles)) == len(singles)
+    assert sorted(frame.evaluate("() => window.opsmap.drawn().ids")) == wanted
 
 
 def shown_count(page) -> int:
@@ -205,8 +230,9 @@ def choose_option(page, label: str, option: str, timeout: float = 30_000) -> Non
 
 
 def click_marker(page, event_id: str, timeout: float = 30_000):
-    """Bring an event's marker out of its cluster, click it, and wait until its popup is open and
-    the event panel shows it; return the map frame (the popup is ``.leaflet-popup-content``)."""
+    """Bring an event's marker out of its cluster (``window.opsmap.reveal`` zooms until it stands
+    alone), click it, and wait until its popup is open and the event panel shows it; return the
+    map frame (the popup is ``.leaflet-popup-content``)."""
     frame = wait_for_markers(page, timeout=timeout)
     if not frame.evaluate("id => new Promise(done => window.opsmap.reveal(id, done))", event_id):
         raise AssertionError(f"no marker for event {event_id!r} on the map")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import (chromium_available, launch_chromium, open_page, run_number, serve_dashboard,
+from browser import (assert_map_shows, chromium_available, launch_chromium, open_page, run_number, serve_dashboard,
                      shown_count, wait_for_app, wait_for_markers, wait_for_rerun)
 from test_dashboard_browser import write_sample_store
 
@@ -59,8 +59,9 @@ def test_pasted_report_adds_a_marker(served) -> None:
             page.get_by_text("1 event found").wait_for(timeout=60_000)
             assert shown_count(page) == 4
             frame = wait_for_markers(page)
-            ids = frame.evaluate("() => Object.keys(window.opsmap.byId)")
+            ids = frame.evaluate("() => window.opsmap.ids()")
             assert len(ids) == 4
+            assert_map_shows(frame, ids)
             new_id = next(i for i in ids if not i.startswith("ev-"))
             page.get_by_role("heading", name=f"Event {new_id}").wait_for()  # its panel is open
             wait_for_app(page)  # the panel finishes drawing after its heading appears

@@ -12,8 +12,9 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import (choose_option, chromium_available, click_marker, launch_chromium, open_page, open_tab,
-                     run_number, serve_dashboard, shown_count, wait_for_app, wait_for_markers, wait_for_rerun)
+from browser import (assert_map_shows, choose_option, chromium_available, click_marker, launch_chromium,
+                     open_page, open_tab, run_number, serve_dashboard, shown_count, wait_for_app,
+                     wait_for_markers, wait_for_rerun)
 from pipeline.event import Event
 from pipeline.report import Report
 from pipeline.store import Store
@@ -107,14 +108,15 @@ def test_map_shows_every_event_offline(page) -> None:
     frame = wait_for_markers(page)
     assert frame.evaluate("() => window.opsmap.count") == 3
     assert shown_count(page) == 3
+    assert_map_shows(frame, ["ev-holeb", "ev-mosul", "ev-kunar"])
     legend = frame.locator(".opsmap-legend").inner_text()
     assert "Battles" in legend and "Explosions/Remote violence" in legend
     overlays = frame.locator(".leaflet-control-layers-overlays").inner_text()
     assert "Events" in overlays and "Location uncertainty" in overlays and "Heat map" in overlays
     assert frame.evaluate("() => typeof L.heatLayer") == "function"  # the offline heat plugin loaded
     # the view fits the events: all three are inside the map's bounds
-    assert frame.evaluate("() => Object.values(window.opsmap.byId).every("
-                          "m => window.map.getBounds().contains(m.getLatLng()))")
+    assert frame.evaluate("() => window.opsmap.ids().every("
+                          "id => window.map.getBounds().contains(window.opsmap.latLng(id)))")
     assert page.blocked_requests == []  # every script, style and font came from 127.0.0.1
 
 
@@ -137,13 +139,13 @@ def test_actor_filter_changes_count_markers_and_url(page) -> None:
     choose_option(page, "Actor (actor 1, actor 2 or associated)", "Iraqi Security Forces")
     assert shown_count(page) == 1
     frame = wait_for_markers(page, count=1)
-    assert frame.evaluate("() => Object.keys(window.opsmap.byId)") == ["ev-mosul"]
+    assert_map_shows(frame, ["ev-mosul"])
     assert "actor=Iraqi+Security+Forces" in page.url or "actor=Iraqi%20Security%20Forces" in page.url
     before = run_number(page)
     page.get_by_role("button", name="Reset filters").click()
     wait_for_rerun(page, before)
     assert shown_count(page) == 3
-    wait_for_markers(page, count=3)
+    assert_map_shows(wait_for_markers(page, count=3), ["ev-holeb", "ev-mosul", "ev-kunar"])
     assert "actor=" not in page.url
 
 
@@ -154,7 +156,7 @@ def test_copied_url_restores_the_view(browser, server) -> None:
         wait_for_app(page)
         assert shown_count(page) == 1
         frame = wait_for_markers(page)
-        assert frame.evaluate("() => Object.keys(window.opsmap.byId)") == ["ev-mosul"]
+        assert_map_shows(frame, ["ev-mosul"])
         sidebar = page.locator("[data-testid='stSidebar']").inner_text()
         assert "Islamic State" in sidebar and "Battles" in sidebar
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import pipeline
-from browser import (chromium_available, choose_option, click_marker, launch_chromium, open_page,
+from browser import (assert_map_shows, chromium_available, choose_option, click_marker, launch_chromium, open_page,
                      serve_dashboard, shown_count, wait_for_app, wait_for_markers)
 from pipeline.settings import load_settings
 
@@ -54,6 +54,7 @@ def test_demo_markers_holeb_popup_and_actor_filter(demo, page) -> None:
 
     frame = wait_for_markers(page)
     assert frame.evaluate("() => window.opsmap.count") == len(mapped)
+    assert_map_shows(frame, mapped.event_id)
     assert shown_count(page) == len(events)
 
     holeb = events[events.source_url == HOLEB_URL]
@@ -76,7 +77,7 @@ def test_demo_markers_holeb_popup_and_actor_filter(demo, page) -> None:
     choose_option(page, "Actor (actor 1, actor 2 or associated)", actor)
     frame = wait_for_markers(page, count=len(involved))
     assert shown_count(page) < len(events)
-    assert sorted(frame.evaluate("() => Object.keys(window.opsmap.byId)")) == sorted(involved.event_id)
+    assert_map_shows(frame, involved.event_id)
 
     assert page.blocked_requests == []
     assert not outbound_log.exists() or outbound_log.read_text() == ""
