@@ -139,7 +139,7 @@ def test_cluster_click_zooms_in_and_splits_it(page, served) -> None:
 def test_events_on_one_point_spread_out_at_the_deepest_zoom(page, served) -> None:
     _, events = served
     frame = wait_for_markers(page, count=len(events))
-    frame.evaluate(f"() => window.map.setView({list(STACK_POINT)}, 12, {{animate: false}})")
+    frame.evaluate(f"() => {{ window.map.setView({list(STACK_POINT)}, 12, {{animate: false}}); }}")
     stacked = {css_id(e.event_id) for e in events if e.event_id.startswith("stack-")}
     for _ in range(4):  # each click zooms in, until zooming cannot part them and they spread out
         click_cluster_near_centre(page, frame)
