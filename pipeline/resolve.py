@@ -29,6 +29,9 @@ DEMONYM_WEIGHT = 0.5
 #: A country not named but bordering one where the report happens.
 W_NEIGHBOUR = 0.5
 W_ADMIN1 = 0.5
+#: A first-level division named anywhere in the text, outside the toponyms ("the Georgia Bureau
+#: of Investigation", "Texas A&M"): a town in it is likelier the one meant.
+W_TEXT_ADMIN1 = 1.0
 W_DISTANCE = 0.6
 DISTANCE_SCALE_KM = 250.0
 W_DATELINE_COUNTRY = 2.0
@@ -47,6 +50,11 @@ COUNTRY_NAME_PENALTY = 0.8
 #: With no country cue at all, a loose match must be at least this good (a close spelling
 #: variant, or a fuzzy match of ~94 % and more).
 LOOSE_WITHOUT_CONTEXT = 0.47
+
+
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'&.-]*(?: [A-Z][\w'&.-]*)*")
+_WORD = re.compile(r"[^ ]+")
+MAX_DIVISION_WORDS = 3
 
 
 @lru_cache(maxsize=1)
@@ -171,6 +179,8 @@ class Context:
     points: list[tuple[int, float, float]] = field(default_factory=list)  # (mention index, lat, lon)
     #: Per distinct name: where its candidates could be (divisions, grid cells) and a weight.
     footprints: list["Footprint"] = field(default_factory=list)
+    #: First-level divisions named in the text outside the mentions (unambiguous names only).
+    text_admin1s: set[tuple[str, str]] = field(default_factory=set)
     #: Countries of names that match exactly and lie in one country only ("Idlib"): unlike a
     #: named country ("US strike"), they say where the report happens.
     place_countries: Counter = field(default_factory=Counter)
@@ -201,6 +211,7 @@ class Resolver:
         # No "^": ``match(text, pos)`` anchors at pos, while "^" would only match at 0.
         self._admin_after = re.compile(r"\s+(" + "|".join(map(re.escape, cues["admin_cues_after"])) + r")\b",
                                        re.I)
+        self._named_after = frozenset(fold(w) for w in cues.get("named_after_words", ()))
         self._place_before = re.compile(r"\b(" + "|".join(map(re.escape, cues["place_cues_before"])) + r")\s+$",
                                         re.I)
 
@@ -214,6 +225,7 @@ class Resolver:
         qualifiers = [self._qualifier(text, m, mentions) for m in mentions]
         ctx = self._context(recognition, cands)
         ctx.footprints = _footprints(mentions, cands)
+        ctx.text_admin1s = self._divisions_in_text(text, mentions)
         first = [self._choose(m, c, ctx, cue, q) for m, c, cue, q in zip(mentions, cands, cues, qualifiers)]
         # Second pass: coherence with the other places chosen in the first.
         for i, res in enumerate(first):
@@ -251,6 +263,26 @@ class Resolver:
                     ctx.dateline_country = hint_country.country_code
                     ctx.countries[hint_country.country_code] += 3.0
         return ctx
+
+    def _divisions_in_text(self, text: str, mentions: list[Mention]) -> set[tuple[str, str]]:
+        """Divisions whose name (borne by one division only) appears in a capitalised run of
+        words outside every mention: organisations and titles say where a local report is."""
+        names = self.gazetteer.division_names()
+        named_after = self._named_after
+        taken = [(m.start, m.end) for m in mentions]
+        out: set[tuple[str, str]] = set()
+        for run in _CAPITALISED_RUN.finditer(text):
+            words = [(run.start() + w.start(), run.start() + w.end()) for w in _WORD.finditer(run.group())]
+            for i in range(len(words)):
+                for j in range(i, min(len(words), i + MAX_DIVISION_WORDS)):
+                    start, end = words[i][0], words[j][1]
+                    hits = names.get(fold(text[start:end]))
+                    if not hits or len(hits) != 1 or any(a < end and start < b for a, b in taken):
+                        continue
+                    if j + 1 < len(words) and fold(text[words[j + 1][0]:words[j + 1][1]]) in named_after:
+                        continue
+                    out.add(hits[0])
+        return out
 
     def _cue(self, text: str, mention: Mention, prefer_division: bool) -> str:
         if prefer_division or self._admin_after.match(text, mention.end):
@@ -307,6 +339,8 @@ class Resolver:
         if qualifier is not None and entry.country_code == qualifier[0]:
             if not qualifier[1] or entry.admin1_code == qualifier[1]:
                 score += W_QUALIFIER
+        if entry.kind in ("place", "admin2") and (entry.country_code, entry.admin1_code) in ctx.text_admin1s:
+            score += W_TEXT_ADMIN1
         if index is not None and entry.kind in ("place", "admin2", "admin1"):
             division = (entry.country_code, entry.admin1_code)
             if entry.admin1_code and any(i != index and d == division for i, d in ctx.admin1s):
