@@ -1,0 +1,50 @@
+"""A first-level division named outside the toponyms (an agency, a university) tells a local
+report's state; a street named after a division does not. Also the dev / held-out halves that
+`opsmap eval geo --half` scores."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from geo_fixtures import gazetteer, geoparser  # noqa: F401  (fixtures)
+
+from pipeline.evaluation.geo import read_corpus
+
+
+def _albany(geoparser, text: str):  # noqa: F811
+    start = text.index("Albany")
+    return geoparser.resolve_spans(text, [(start, start + len("Albany"))])[0]
+
+
+def test_a_state_named_in_an_organisation_picks_the_town_there(geoparser) -> None:  # noqa: F811
+    plain = _albany(geoparser, "Police in Albany arrested a man on Friday after a week-long search.")
+    hinted = _albany(geoparser, "Police in Albany arrested a man on Friday after agents of the Georgia "
+                                "Bureau of Investigation joined the week-long search.")
+    assert plain.country_code == hinted.country_code == "US"
+    assert plain.admin1 != "Georgia"  # without the hint the larger Albany (New York) wins
+    assert hinted.admin1 == "Georgia", hinted.reason
+
+
+def test_a_street_named_after_a_state_is_no_hint(geoparser) -> None:  # noqa: F811
+    plain = _albany(geoparser, "Police in Albany arrested a man on Friday after a week-long search.")
+    street = _albany(geoparser, "Police in Albany arrested a man on Friday at a house on Georgia Avenue "
+                                "after a week-long search.")
+    assert street.geonameid == plain.geonameid
+
+
+def test_a_division_name_inside_a_toponym_is_not_counted_twice(gazetteer, geoparser) -> None:  # noqa: F811
+    names = gazetteer.division_names()
+    assert ("US", "GA") in names["georgia"] and len(names["georgia"]) == 1
+    text = "Georgia Avenue and Albany"
+    place = geoparser.resolve_spans(text, [(0, 14), (19, 25)])[1]
+    assert place.admin1 != "Georgia"
+
+
+def test_halves_split_a_corpus_by_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": str(i), "text": "", "toponyms": []}) + "\n" for i in range(7)),
+                      encoding="utf-8")
+    dev = [d["id"] for d in read_corpus(corpus, half="dev")]
+    held = [d["id"] for d in read_corpus(corpus, half="heldout")]
+    assert dev == ["0", "2", "4", "6"] and held == ["1", "3", "5"]
+    assert sorted(dev + held, key=int) == [d["id"] for d in read_corpus(corpus)]
