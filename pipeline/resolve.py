@@ -249,8 +249,13 @@ class Resolver:
             if not found:
                 continue
             top = found[0]
-            if top.entry.kind == "country" and top.match_score >= 0.9:
-                ctx.countries[top.entry.country_code] += 1.0
+            # "UK" is first of all a village in Russia by its exact name, but a country reading
+            # of the name ("United Kingdom") is what a report means by it.
+            # Not when a division bears the name ("Georgia" the state is no hint of the country).
+            named = next((c for c in found if c.entry.kind == "country" and c.match_score >= 0.9), None) \
+                if top.entry.kind in ("country", "place") else None
+            if named is not None:
+                ctx.countries[named.entry.country_code] += 1.0
             elif len({c.entry.country_code for c in found}) == 1 and top.entry.country_code:
                 ctx.countries[top.entry.country_code] += 0.5
             exact = {c.entry.country_code for c in found if c.match_score >= 0.95}
