@@ -41,6 +41,8 @@ W_QUALIFIER = 1.6
 FEATURE_BONUS = {"country": 0.7, "admin1": 0.35, "admin2": 0.05, "continent": 0.5}
 CAPITAL_BONUS = 0.3
 W_SUPPORT = 0.5
+#: A town inside a county (second-level division) that the report names.
+W_NAMED_COUNTY = 0.8
 MAX_SUPPORT = 3.0
 CELL_DEG = 1.0
 #: A division loses this much against a same-named town in its country unless a cue says division.
@@ -82,6 +84,8 @@ class Footprint:
     divisions: set[tuple[str, str]]
     cells: set[tuple[int, int]]
     weight: float
+    #: (country, admin1, admin2 name) of its second-level division candidates ("Walker County").
+    counties: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -97,7 +101,9 @@ def _footprints(mentions: list[Mention], cands: list[tuple[Candidate, ...]]) -> 
         if key in out or not local:
             continue
         out[key] = Footprint(key, {(e.country_code, e.admin1_code) for e in local if e.admin1_code},
-                             {_cell(e.lat, e.lon) for e in local}, 1.0 / math.sqrt(len(local)))
+                             {_cell(e.lat, e.lon) for e in local}, 1.0 / math.sqrt(len(local)),
+                             {(e.country_code, e.admin1_code, e.admin2_code) for e in local
+                              if e.kind == "admin2" and e.admin2_code})
     return list(out.values())
 
 
@@ -117,6 +123,16 @@ def _support(entry, key: str, footprints: list[Footprint]) -> float:
         if (entry.admin1_code and division in fp.divisions) or near & fp.cells:
             total += fp.weight
     return total
+
+
+def _in_named_county(entry, key: str, footprints: list[Footprint]) -> bool:
+    """The town lies in a second-level division that another name of the report may be:
+    'Athens' with 'Henderson County' is the Athens of Henderson County, Texas."""
+    if entry.kind != "place" or not entry.admin2_code:
+        return False
+    county = (entry.country_code, entry.admin1_code, entry.admin2_code)
+    # Not the county of the same name ("DeKalb" and "DeKalb County" are one clue, not two).
+    return any(not fp.key.startswith(key) and county in fp.counties for fp in footprints)
 
 
 def _towns_by_country(found: tuple[Candidate, ...], key: str) -> dict[str, int]:
@@ -353,6 +369,8 @@ class Resolver:
             nearest = _nearest_other(entry.lat, entry.lon, ctx.points, index)
             if nearest is not None:
                 score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
+        if cand.match_score >= 0.9 and _in_named_county(entry, fold(mention.text), ctx.footprints):
+            score += W_NAMED_COUNTY
         if entry.kind in ("place", "admin2", "admin1"):
             score += W_SUPPORT * min(MAX_SUPPORT, _support(entry, fold(mention.text), ctx.footprints))
         return score

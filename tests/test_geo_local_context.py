@@ -48,3 +48,30 @@ def test_halves_split_a_corpus_by_line(tmp_path: Path) -> None:
     held = [d["id"] for d in read_corpus(corpus, half="heldout")]
     assert dev == ["0", "2", "4", "6"] and held == ["1", "3", "5"]
     assert sorted(dev + held, key=int) == [d["id"] for d in read_corpus(corpus)]
+
+
+def _resolve(geoparser, text: str, names: list[str]):  # noqa: F811
+    spans = []
+    for name in names:
+        start = text.index(name)
+        spans.append((start, start + len(name)))
+    return geoparser.resolve_spans(text, spans)
+
+
+def test_a_town_in_a_county_the_report_names(geoparser) -> None:  # noqa: F811
+    alone = _resolve(geoparser, "The Athens Police Department arrested a 30-year-old man.", ["Athens"])[0]
+    text = "The Athens Police Department arrested a 30-year-old man, who was taken to the Henderson County jail."
+    athens, county = _resolve(geoparser, text, ["Athens", "Henderson County"])
+    assert alone.admin1 != "Texas"
+    assert athens.admin1 == "Texas" and athens.kind == "place", athens.reason
+    assert county.admin1 == "Texas" and county.kind == "admin2"
+
+
+def test_a_county_of_the_same_name_is_no_second_clue(geoparser) -> None:  # noqa: F811
+    # The town of DeKalb (Illinois) lies in a DeKalb County, but "DeKalb" and "DeKalb County" are
+    # one clue: the largest DeKalb County (Georgia) stays the answer for both.
+    text = "DeKalb commissioners met on Tuesday. The plan for unincorporated DeKalb was approved, and " \
+           "DeKalb County will pay."
+    bare, county = _resolve(geoparser, text, ["DeKalb", "DeKalb County"])
+    assert county.kind == "admin2" and county.admin1 == "Georgia", county.reason
+    assert bare.admin1 == "Georgia", bare.reason
