@@ -37,6 +37,9 @@ DISTANCE_SCALE_KM = 250.0
 W_DATELINE_COUNTRY = 2.0
 W_ADMIN_CUE = 0.9
 W_PLACE_CUE = 0.4
+#: What a town cue after the name ("Berea police", "a Lebanon woman") takes from a state or a
+#: country (a country would be named by its demonym); a county has police and residents too.
+W_TOWN_CUE = {"admin1": 0.6, "country": 1.5}
 W_QUALIFIER = 1.6
 FEATURE_BONUS = {"country": 0.7, "admin1": 0.35, "admin2": 0.05, "continent": 0.5}
 CAPITAL_BONUS = 0.3
@@ -228,6 +231,8 @@ class Resolver:
         self._admin_after = re.compile(r"\s+(" + "|".join(map(re.escape, cues["admin_cues_after"])) + r")\b",
                                        re.I)
         self._named_after = frozenset(fold(w) for w in cues.get("named_after_words", ()))
+        self._place_after = re.compile(r"(?:'s)?\s+(" + "|".join(map(re.escape, sorted(
+            cues.get("place_cues_after", ()), key=len, reverse=True))) + r")\b", re.I)
         self._place_before = re.compile(r"\b(" + "|".join(map(re.escape, cues["place_cues_before"])) + r")\s+$",
                                         re.I)
 
@@ -310,6 +315,8 @@ class Resolver:
             return "division"
         if self._place_before.search(text, max(0, mention.start - 25), mention.start):
             return "place"
+        if self._place_after.match(text, mention.end):
+            return "town"
         return ""
 
     def _qualifier(self, text: str, mention: Mention, mentions: list[Mention]) -> tuple[str, str] | None:
@@ -348,6 +355,12 @@ class Resolver:
             score += W_ADMIN_CUE if entry.kind in ("admin1", "admin2") else -0.3 if entry.kind == "place" else 0
         elif cue == "place":
             score += W_PLACE_CUE if entry.kind == "place" else -0.3
+        elif cue == "town":
+            # "Lebanon woman", "Berea police": a town, all the more not a country.
+            # A county has police and residents too: only states and countries lose.
+            score += W_PLACE_CUE if entry.kind == "place" else -W_TOWN_CUE.get(entry.kind, 0.0)
+            if entry.kind != "country" and facts[1]:
+                score += COUNTRY_NAME_PENALTY  # the cue outweighs "Lebanon is the country"
         if entry.country_code:
             score += W_COUNTRY_SHARE * ctx.country_share(entry.country_code)
             if ctx.countries[entry.country_code]:

@@ -75,3 +75,10 @@ def test_a_county_of_the_same_name_is_no_second_clue(geoparser) -> None:  # noqa
     bare, county = _resolve(geoparser, text, ["DeKalb", "DeKalb County"])
     assert county.kind == "admin2" and county.admin1 == "Georgia", county.reason
     assert bare.admin1 == "Georgia", bare.reason
+
+
+def test_a_town_cue_after_the_name(geoparser) -> None:  # noqa: F811
+    plain = _resolve(geoparser, "Officials in Delta met on Monday to testify.", ["Delta"])[0]
+    cued = _resolve(geoparser, "A Delta police officer was called to testify on Monday.", ["Delta"])[0]
+    assert plain.kind == "admin1"  # Delta State, Nigeria, by population
+    assert cued.kind == "place", cued.reason  # its police: a town
