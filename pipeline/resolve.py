@@ -46,6 +46,8 @@ CAPITAL_BONUS = 0.3
 W_SUPPORT = 0.5
 #: A town inside a county (second-level division) that the report names.
 W_NAMED_COUNTY = 0.8
+#: A county holding a town the report names.
+W_COUNTY_HOLDS_TOWN = 0.8
 MAX_SUPPORT = 3.0
 CELL_DEG = 1.0
 #: A division loses this much against a same-named town in its country unless a cue says division.
@@ -89,6 +91,8 @@ class Footprint:
     weight: float
     #: (country, admin1, admin2 name) of its second-level division candidates ("Walker County").
     counties: set[tuple[str, str, str]] = field(default_factory=set)
+    #: (country, admin1, admin2 name) of its town candidates: the counties it may lie in.
+    towns: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -106,7 +110,9 @@ def _footprints(mentions: list[Mention], cands: list[tuple[Candidate, ...]]) -> 
         out[key] = Footprint(key, {(e.country_code, e.admin1_code) for e in local if e.admin1_code},
                              {_cell(e.lat, e.lon) for e in local}, 1.0 / math.sqrt(len(local)),
                              {(e.country_code, e.admin1_code, e.admin2_code) for e in local
-                              if e.kind == "admin2" and e.admin2_code})
+                              if e.kind == "admin2" and e.admin2_code},
+                             {(c.entry.country_code, c.entry.admin1_code, c.entry.admin2_code) for c in found
+                              if c.entry.kind == "place" and c.entry.admin2_code and c.match_score >= 0.9})
     return list(out.values())
 
 
@@ -130,10 +136,13 @@ def _support(entry, key: str, footprints: list[Footprint]) -> float:
 
 def _in_named_county(entry, key: str, footprints: list[Footprint]) -> bool:
     """The town lies in a second-level division that another name of the report may be:
-    'Athens' with 'Henderson County' is the Athens of Henderson County, Texas."""
-    if entry.kind != "place" or not entry.admin2_code:
+    'Athens' with 'Henderson County' is the Athens of Henderson County, Texas (and the county
+    is the one holding a town the report names)."""
+    if entry.kind not in ("place", "admin2") or not entry.admin2_code:
         return False
     county = (entry.country_code, entry.admin1_code, entry.admin2_code)
+    if entry.kind == "admin2":  # and the other way round: Henry County, Tennessee holds a Paris
+        return any(not key.startswith(fp.key) and county in fp.towns for fp in footprints)
     # Not the county of the same name ("DeKalb" and "DeKalb County" are one clue, not two).
     return any(not fp.key.startswith(key) and county in fp.counties for fp in footprints)
 
@@ -325,15 +334,17 @@ class Resolver:
         match = re.match(r",\s*([A-Z][A-Za-z]*\.?(?:\s[A-Z][A-Za-z]*\.?)?)", tail)
         if not match:
             return None
-        word = match.group(1)
-        abbrev = _abbreviations().get(fold(word))
-        if abbrev:
-            return abbrev
-        for cand in self.gazetteer.candidates(word):
-            if cand.match_score >= 0.9 and cand.entry.kind == "admin1":
-                return cand.entry.country_code, cand.entry.admin1_code
-            if cand.match_score >= 0.9 and cand.entry.kind == "country":
-                return cand.entry.country_code, ""
+        words = match.group(1)
+        # "W. Va." or "New Mexico" is two words; "Missouri. Kody ..." is one and a new sentence.
+        for word in (words, words.split()[0]) if " " in words else (words,):
+            abbrev = _abbreviations().get(fold(word))
+            if abbrev:
+                return abbrev
+            for cand in self.gazetteer.candidates(word):
+                if cand.match_score >= 0.9 and cand.entry.kind == "admin1":
+                    return cand.entry.country_code, cand.entry.admin1_code
+                if cand.match_score >= 0.9 and cand.entry.kind == "country":
+                    return cand.entry.country_code, ""
         return None
 
     def _score(self, cand: Candidate, mention: Mention, facts: tuple[dict[str, int], bool], ctx: Context,
@@ -383,7 +394,7 @@ class Resolver:
             if nearest is not None:
                 score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
         if cand.match_score >= 0.9 and _in_named_county(entry, fold(mention.text), ctx.footprints):
-            score += W_NAMED_COUNTY
+            score += W_NAMED_COUNTY if entry.kind == "place" else W_COUNTY_HOLDS_TOWN
         if entry.kind in ("place", "admin2", "admin1"):
             score += W_SUPPORT * min(MAX_SUPPORT, _support(entry, fold(mention.text), ctx.footprints))
         return score

@@ -82,3 +82,18 @@ def test_a_town_cue_after_the_name(geoparser) -> None:  # noqa: F811
     cued = _resolve(geoparser, "A Delta police officer was called to testify on Monday.", ["Delta"])[0]
     assert plain.kind == "admin1"  # Delta State, Nigeria, by population
     assert cued.kind == "place", cued.reason  # its police: a town
+
+
+def test_a_county_holding_a_town_the_report_names(geoparser) -> None:  # noqa: F811
+    alone = _resolve(geoparser, "The Henry County rescue squad will send letters.", ["Henry County"])[0]
+    paris, county = _resolve(geoparser, "Residents of Paris and Henry County will receive a letter from the "
+                                        "rescue squad.", ["Paris", "Henry County"])
+    assert alone.admin1 != "Tennessee"
+    assert county.kind == "admin2" and county.admin1 == "Tennessee", county.reason
+    assert paris.kind == "place" and paris.admin1 == "Tennessee", paris.reason
+
+
+def test_a_qualifier_ending_a_sentence(geoparser) -> None:  # noqa: F811
+    text = "He was taken to a hospital in Columbia, Mo. Police said he was unhurt."
+    place = _resolve(geoparser, text, ["Columbia"])[0]
+    assert place.admin1 == "Missouri", place.reason
