@@ -51,7 +51,12 @@ class Geoparser:
         return [replace(p) for p in self._resolve_spans(text, tuple((int(a), int(b)) for a, b in spans))]
 
     def _resolve_spans_uncached(self, text: str, spans: tuple[tuple[int, int], ...]) -> tuple[Place, ...]:
-        return tuple(self._places(text, given_spans(text, list(spans)), with_regions=False))
+        # One answer per span, in the given order, even for a name the parser drops (a street
+        # with nothing to place it by): callers pair answers with spans by position.
+        found = {(p.start, p.end): p for p in self._places(text, given_spans(text, list(spans)), with_regions=False)}
+        return tuple(found.get((a, b)) or Place(text=text[a:b], start=a, end=b, resolved=False,
+                                                 reason=f"'{text[a:b]}': not placed")
+                     for a, b in spans)
 
     # -- internals ------------------------------------------------------------------------
     def _places(self, text: str, recognition: Recognition, with_regions: bool) -> list[Place]:

@@ -97,3 +97,12 @@ def test_a_qualifier_ending_a_sentence(geoparser) -> None:  # noqa: F811
     text = "He was taken to a hospital in Columbia, Mo. Police said he was unhurt."
     place = _resolve(geoparser, text, ["Columbia"])[0]
     assert place.admin1 == "Missouri", place.reason
+
+
+def test_resolve_spans_answers_every_span(geoparser) -> None:  # noqa: F811
+    # A street with no town named with it is dropped by the parser; given spans still get one
+    # answer each, in order, or scoring would pair answers with the wrong spans.
+    text = "Shops on Qasr Street were closed on Friday. In Mosul the market stayed open."
+    street, mosul = _resolve(geoparser, text, ["Qasr Street", "Mosul"])
+    assert (street.text, street.resolved) == ("Qasr Street", False)
+    assert mosul.text == "Mosul" and mosul.resolved and mosul.country_code == "IQ"
