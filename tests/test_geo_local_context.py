@@ -9,6 +9,7 @@ from pathlib import Path
 from geo_fixtures import gazetteer, geoparser  # noqa: F401  (fixtures)
 
 from pipeline.evaluation.geo import read_corpus
+from pipeline.gazetteer.geometry import haversine_km
 
 
 def _albany(geoparser, text: str):  # noqa: F811
@@ -106,3 +107,19 @@ def test_resolve_spans_answers_every_span(geoparser) -> None:  # noqa: F811
     street, mosul = _resolve(geoparser, text, ["Qasr Street", "Mosul"])
     assert (street.text, street.resolved) == ("Qasr Street", False)
     assert mosul.text == "Mosul" and mosul.resolved and mosul.country_code == "IQ"
+
+
+def test_a_name_owned_by_a_town_lies_in_it(geoparser) -> None:  # noqa: F811
+    far = _resolve(geoparser, "The bomb hit a church in the Abbasiya district on Sunday.", ["Abbasiya"])[0]
+    cairo, owned = _resolve(geoparser, "The bomb hit a church in Cairo's Abbasiya district on Sunday.",
+                            ["Cairo", "Abbasiya"])
+    assert far.country_code != "EG"  # alone, the gazetteer's Abbasiya is an old name of Yehud, Israel
+    assert owned.country_code == "EG" and owned.precision == 2, owned.reason
+    assert haversine_km(owned.latitude, owned.longitude, cairo.latitude, cairo.longitude) < 30
+
+
+def test_an_owner_before_wins_over_a_place_after(geoparser) -> None:  # noqa: F811
+    text = "Flights were cancelled at Toronto's Pearson International Airport, while Ottawa's airport had delays."
+    toronto, airport, _ottawa = _resolve(geoparser, text, ["Toronto", "Pearson International Airport", "Ottawa"])
+    assert "owned by it" in airport.reason
+    assert haversine_km(airport.latitude, airport.longitude, toronto.latitude, toronto.longitude) < 30
