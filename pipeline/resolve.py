@@ -35,6 +35,7 @@ W_TEXT_ADMIN1 = 1.0
 W_DISTANCE = 0.6
 DISTANCE_SCALE_KM = 250.0
 W_DATELINE_COUNTRY = 2.0
+W_DATELINE_CAPITAL = 1.5
 W_ADMIN_CUE = 0.9
 W_PLACE_CUE = 0.4
 #: What a town cue after the name ("Berea police", "a Lebanon woman") takes from a state or a
@@ -381,6 +382,10 @@ class Resolver:
                 score += W_NEIGHBOUR  # "Gaza" in a report on Israel and Iraq: next door, not Mozambique
         if mention.is_dateline and ctx.dateline_country and entry.country_code == ctx.dateline_country:
             score += W_DATELINE_COUNTRY
+        if (mention.is_dateline and qualifier is None and entry.feature_code == "PPLC"
+                and ctx.countries[entry.country_code] > 0):
+            # A bare "WASHINGTON —" over a report on the US is the capital, not a namesake town.
+            score += W_DATELINE_CAPITAL
         if qualifier is not None and entry.country_code == qualifier[0]:
             if not qualifier[1] or entry.admin1_code == qualifier[1]:
                 score += W_QUALIFIER

@@ -123,3 +123,10 @@ def test_an_owner_before_wins_over_a_place_after(geoparser) -> None:  # noqa: F8
     toronto, airport, _ottawa = _resolve(geoparser, text, ["Toronto", "Pearson International Airport", "Ottawa"])
     assert "owned by it" in airport.reason
     assert haversine_km(airport.latitude, airport.longitude, toronto.latitude, toronto.longitude) < 30
+
+
+def test_a_bare_dateline_naming_the_capital(geoparser) -> None:  # noqa: F811
+    text = ("WASHINGTON — The House passed a bill on Thursday to tax bonuses paid by firms in Connecticut "
+            "and New York that took federal money.")
+    place = _resolve(geoparser, text, ["WASHINGTON", "Connecticut"])[0]
+    assert place.admin1 == "District of Columbia", place.reason  # not Washington, Connecticut
