@@ -20,7 +20,7 @@ def test_iso_centres_are_read_by_country_and_name() -> None:
 
 def test_blend_is_halfway_and_ignores_a_centre_outside_the_division() -> None:
     ext = Extent(lat=50.0, lon=-97.0, south=49.0, west=-101.0, north=58.0, east=-89.0, radius_km=400.0)
-    assert _blend_centre(ext, (56.0, -97.0)) == pytest.approx((53.0, -97.0))
+    assert _blend_centre(ext, (54.0, -97.0)) == pytest.approx((52.0, -97.0))
     assert _blend_centre(ext, (10.0, 10.0)) == (50.0, -97.0)  # a wrong match is not used
     assert _blend_centre(ext, None) == (50.0, -97.0)
 

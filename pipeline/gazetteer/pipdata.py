@@ -22,7 +22,7 @@ from typing import Iterator
 
 
 from ..names import fold
-from .geometry import GridIndex, extent_of
+from .geometry import GridIndex, extent_of, haversine_km
 from .progress import Progress
 from .schema import connect, derived_id, name_row, stamp_versions, write_meta
 from ..knowledge import load_data
@@ -313,8 +313,9 @@ def _centre_for(centres: dict[tuple[str, str], tuple[float, float]], cc: str, na
     return None
 
 
-#: How far (degrees) an ISO centre may lie outside the box of a division's places and still count.
-CENTRE_BOX_MARGIN = 0.5
+#: How far an ISO centre may lie from the places-derived point, in radii of the division's places
+#: (the places of a sparsely settled division cover less than its area: South Australia's north).
+CENTRE_MAX_OFFSET = 1.5
 #: Weight of the ISO 3166-2 centre in a division's point (the rest is the places-derived point).
 CENTRE_WEIGHT = 0.5
 
@@ -324,8 +325,7 @@ def _blend_centre(ext, centre: tuple[float, float] | None) -> tuple[float, float
     if centre is None:
         return ext.lat, ext.lon
     lat, lon = centre
-    m = CENTRE_BOX_MARGIN
-    if not (ext.south - m <= lat <= ext.north + m and ext.west - m <= lon <= ext.east + m):
+    if haversine_km(lat, lon, ext.lat, ext.lon) > CENTRE_MAX_OFFSET * max(ext.radius_km, 50.0):
         return ext.lat, ext.lon  # a name matched the wrong subdivision, or the data disagree
     return (CENTRE_WEIGHT * lat + (1 - CENTRE_WEIGHT) * ext.lat,
             CENTRE_WEIGHT * lon + (1 - CENTRE_WEIGHT) * ext.lon)
