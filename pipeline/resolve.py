@@ -44,6 +44,8 @@ W_TOWN_CUE = {"admin1": 0.6, "country": 1.5}
 W_QUALIFIER = 1.6
 FEATURE_BONUS = {"country": 0.7, "admin1": 0.35, "admin2": 0.05, "continent": 0.5}
 CAPITAL_BONUS = 0.3
+#: The capital of a country the report names.
+W_NAMED_COUNTRY_CAPITAL = 1.0
 W_SUPPORT = 0.5
 #: A town inside a county (second-level division) that the report names.
 W_NAMED_COUNTY = 0.8
@@ -208,6 +210,8 @@ class Context:
     points: list[tuple[int, float, float]] = field(default_factory=list)  # (mention index, lat, lon)
     #: Per distinct name: where its candidates could be (divisions, grid cells) and a weight.
     footprints: list["Footprint"] = field(default_factory=list)
+    #: Countries the report names ("France"), not merely inferred from its places.
+    named_countries: set[str] = field(default_factory=set)
     #: First-level divisions named in the text outside the mentions (unambiguous names only).
     text_admin1s: set[tuple[str, str]] = field(default_factory=set)
     #: Countries of names that match exactly and lie in one country only ("Idlib"): unlike a
@@ -287,6 +291,7 @@ class Resolver:
                 if top.entry.kind in ("country", "place") else None
             if named is not None:
                 ctx.countries[named.entry.country_code] += 1.0
+                ctx.named_countries.add(named.entry.country_code)
             elif len({c.entry.country_code for c in found}) == 1 and top.entry.country_code:
                 ctx.countries[top.entry.country_code] += 0.5
             exact = {c.entry.country_code for c in found if c.match_score >= 0.95}
@@ -355,6 +360,8 @@ class Resolver:
         score += FEATURE_BONUS.get(entry.kind, 0.0)
         if entry.feature_code == "PPLC":
             score += CAPITAL_BONUS
+            if entry.country_code in ctx.named_countries:
+                score += W_NAMED_COUNTRY_CAPITAL  # "France" ... "Paris": the capital, not Paris, Ky.
         if entry.is_division and entry.kind != "country" and cue != "division":
             # "Aleppo" is the city, "Florida" the state: a town wins only when it is a big part
             # of the same-named division.

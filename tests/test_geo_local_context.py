@@ -130,3 +130,11 @@ def test_a_bare_dateline_naming_the_capital(geoparser) -> None:  # noqa: F811
             "and New York that took federal money.")
     place = _resolve(geoparser, text, ["WASHINGTON", "Connecticut"])[0]
     assert place.admin1 == "District of Columbia", place.reason  # not Washington, Connecticut
+
+
+def test_the_capital_of_a_named_country(geoparser) -> None:  # noqa: F811
+    text = ("The Georgetown, Ky., couple were in Paris on Thursday when a gunman opened fire. France has "
+            "raised its alert level. They will return to Kentucky next week.")
+    places = _resolve(geoparser, text, ["Georgetown", "Paris", "France", "Kentucky"])
+    assert places[0].admin1 == "Kentucky"
+    assert places[1].country_code == "FR", places[1].reason  # not Paris, Kentucky
