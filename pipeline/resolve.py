@@ -57,6 +57,10 @@ CELL_DEG = 1.0
 SAME_NAME_DIVISION_PENALTY = 0.6
 SAME_NAME_TOWN_SHARE = 0.25
 COUNTRY_NAME_PENALTY = 0.8
+#: What a town loses for bearing the exact name of a first-level division more than
+#: STATE_NAME_TOWN_RATIO times as populous ("Florida", New York), unless qualified or cued.
+STATE_NAME_PENALTY = 0.8
+STATE_NAME_TOWN_RATIO = 100
 #: With no country cue at all, a loose match must be at least this good (a close spelling
 #: variant, or a fuzzy match of ~94 % and more).
 LOOSE_WITHOUT_CONTEXT = 0.47
@@ -353,7 +357,7 @@ class Resolver:
                     return cand.entry.country_code, ""
         return None
 
-    def _score(self, cand: Candidate, mention: Mention, facts: tuple[dict[str, int], bool], ctx: Context,
+    def _score(self, cand: Candidate, mention: Mention, facts: tuple[dict[str, int], bool, int], ctx: Context,
                cue: str, qualifier: tuple[str, str] | None, index: int | None) -> float:
         entry = cand.entry
         score = cand.match_score + W_POPULATION * math.log10(entry.population + 1)
@@ -370,6 +374,10 @@ class Resolver:
                 score -= SAME_NAME_DIVISION_PENALTY
         if entry.kind != "country" and qualifier is None and facts[1]:
             score -= COUNTRY_NAME_PENALTY  # "Russia" is the country unless qualified ("Russia, Ohio")
+        if (entry.kind == "place" and qualifier is None and cue not in ("place", "town")
+                and entry.population * STATE_NAME_TOWN_RATIO < facts[2]):
+            # "Florida" is the state, not Florida, New York (2,899 people), unless qualified or cued.
+            score -= STATE_NAME_PENALTY
         if cue == "division":
             score += W_ADMIN_CUE if entry.kind in ("admin1", "admin2") else -0.3 if entry.kind == "place" else 0
         elif cue == "place":
@@ -416,7 +424,9 @@ class Resolver:
         if not found:
             return Resolution(mention, None, 0.0,
                               f"unresolved: no gazetteer name matches '{mention.text}' (exact, variant or fuzzy)")
-        facts = (_towns_by_country(found, fold(mention.text)), _names_a_country(found))
+        state_population = max((c.entry.population for c in found if c.entry.kind == "admin1"
+                                 and c.match_score >= 1.0), default=0)
+        facts = (_towns_by_country(found, fold(mention.text)), _names_a_country(found), state_population)
         scored = sorted(((self._score(c, mention, facts, ctx, cue, qualifier, index), c) for c in found),
                         key=lambda sc: -sc[0])
         best_score, best = scored[0]

@@ -138,3 +138,11 @@ def test_the_capital_of_a_named_country(geoparser) -> None:  # noqa: F811
     places = _resolve(geoparser, text, ["Georgetown", "Paris", "France", "Kentucky"])
     assert places[0].admin1 == "Kentucky"
     assert places[1].country_code == "FR", places[1].reason  # not Paris, Kentucky
+
+
+def test_a_state_name_is_the_state_unless_qualified(geoparser) -> None:  # noqa: F811
+    text = "Sen. Marco Rubio of Florida met the President-elect in New York on Saturday."
+    florida = _resolve(geoparser, text, ["Florida", "New York"])[0]
+    assert florida.kind == "admin1" and florida.admin1 == "Florida", florida.reason  # not Florida, N.Y.
+    town = _resolve(geoparser, "The fire destroyed a barn in Florida, New York, on Saturday.", ["Florida"])[0]
+    assert town.kind == "place" and town.admin1 == "New York", town.reason
