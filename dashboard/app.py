@@ -26,6 +26,8 @@ from pipeline.store import Store, StoreError  # noqa: E402
 
 GEONAMES_CREDIT = ("Place data: [GeoNames](https://www.geonames.org/), licensed under "
                    "[CC BY 4.0](https://creativecommons.org/licenses/by/4.0/).")
+DIVISION_CREDIT = ("Province centres: [iso3166-2](https://pypi.org/project/iso3166-2/), from "
+                   "© [OpenStreetMap](https://www.openstreetmap.org/copyright) contributors (ODbL).")
 NATURAL_EARTH_CREDIT = "Borders: [Natural Earth](https://www.naturalearthdata.com/) (public domain)."
 OSM_CREDIT = "Map tiles © [OpenStreetMap](https://www.openstreetmap.org/copyright) contributors."
 MAP_HEIGHT = 560
@@ -234,7 +236,7 @@ def render_exports(shown: pd.DataFrame) -> None:
 
 
 def footer(tiles: str) -> None:
-    credits = [GEONAMES_CREDIT]
+    credits = [GEONAMES_CREDIT, DIVISION_CREDIT]
     if tiles.strip().lower() == "openstreetmap":
         credits.append(OSM_CREDIT)
     elif mapview.tile_layer(tiles) is None:

@@ -116,7 +116,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         if not args.corpus:
             raise SystemExit("opsmap eval geo: --corpus FILE.jsonl is required")
-        result = evaluate_geo(args.corpus, settings, spans=args.spans, limit=args.limit)
+        result = evaluate_geo(args.corpus, settings, spans=args.spans, limit=args.limit, half=args.half)
     else:
         from .evaluation import events as ev
 
@@ -203,6 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["geo", "events"])
     p.add_argument("--corpus", help="geo: corpus JSONL")
     p.add_argument("--spans", action="store_true", help="geo: resolve gold spans only")
+    p.add_argument("--half", choices=["dev", "heldout"],
+                   help="geo: score only the even (dev) or odd (held-out) lines of the corpus")
     p.add_argument("--case", help="events: CASE 2021 task 2 TSV")
     p.add_argument("--gold", help="events: gold reports JSONL")
     p.add_argument("--limit", type=int, help="score only the first N items")

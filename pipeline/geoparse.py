@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from .gazetteer import Entry, Gazetteer, ensure_gazetteer
 from .names import fold
 from .place import Place
-from .gazetteer.geometry import medoid
+from .gazetteer.geometry import haversine_km, medoid
 from .regions import RegionLocator, RegionPhrase, find_region_phrases, region_words, town_radius
 from .resolve import Resolution, Resolver
 from .settings import Settings
@@ -51,7 +51,12 @@ class Geoparser:
         return [replace(p) for p in self._resolve_spans(text, tuple((int(a), int(b)) for a, b in spans))]
 
     def _resolve_spans_uncached(self, text: str, spans: tuple[tuple[int, int], ...]) -> tuple[Place, ...]:
-        return tuple(self._places(text, given_spans(text, list(spans)), with_regions=False))
+        # One answer per span, in the given order, even for a name the parser drops (a street
+        # with nothing to place it by): callers pair answers with spans by position.
+        found = {(p.start, p.end): p for p in self._places(text, given_spans(text, list(spans)), with_regions=False)}
+        return tuple(found.get((a, b)) or Place(text=text[a:b], start=a, end=b, resolved=False,
+                                                 reason=f"'{text[a:b]}': not placed")
+                     for a, b in spans)
 
     # -- internals ------------------------------------------------------------------------
     def _places(self, text: str, recognition: Recognition, with_regions: bool) -> list[Place]:
@@ -77,6 +82,7 @@ class Geoparser:
                 by_mention[id(res.mention)] = place
             else:
                 unknown.append(place)
+        self._keep_inside_possessor(text, by_mention)
         regions = list(self._region_places(text, phrases, kept, resolutions)) if with_regions else []
         places: list[Place] = []
         for mention in recognition.mentions:
@@ -91,15 +97,18 @@ class Geoparser:
     def _place_unknown(self, text: str, unknown: list[Place], known: list[Place],
                        resolutions: list[Resolution]) -> list[Place]:
         """Names the gazetteer lacks (villages, streets, bases, wadis), placed where the text puts
-        them: in the place or region named right after ("Kaftin in Idlib province", "Palestine
+        them: in the town or division that owns them ("Toronto's Pearson International Airport"),
+        else in the place or region named right after ("Kaftin in Idlib province", "Palestine
         Street in east Baghdad", "Jurf al-Sakhar south of Baghdad"), else at the report's focus.
         A name keeps one placement throughout the report, the most precise found."""
         focus = self._focus(resolutions) if unknown else None
         placed: list[Place] = []
         for place in unknown:
-            container = _container(text, place, known)
+            owner = _possessor(text, place, known)
+            container = owner or _container(text, place, known)
             if container is not None:
-                placed.append(self._in_container(place, container))
+                placed.append(self._in_container(place, container, how="owned by it in the text" if owner
+                                                 else "named right after it"))
             elif is_facility(place.text, landforms=False):
                 continue  # a street or base with no town or region named with it says too little
             elif focus is not None:
@@ -120,15 +129,34 @@ class Geoparser:
             out.append(p)
         return out
 
-    def _in_container(self, place: Place, container: Place) -> Place:
+    def _keep_inside_possessor(self, text: str, by_mention: dict[int, Place]) -> None:
+        """'Cairo's Abbasiya', 'Giza's Haram district': a name owned by a town or division lies in
+        it. When the gazetteer's reading is far away (an Abbasiya in Israel), the name is taken as
+        one the gazetteer lacks and placed in its possessor."""
+        known = list(by_mention.values())
+        for key, place in list(by_mention.items()):
+            if place.kind not in ("place", "admin2", "admin1"):
+                continue
+            owner = _possessor(text, place, known)
+            if owner is None:
+                continue
+            reach = max(owner.radius_km or 10.0, 25.0) + POSSESSOR_SLACK_KM
+            if haversine_km(place.latitude, place.longitude, owner.latitude, owner.longitude) <= reach:
+                continue
+            bare = replace(place, resolved=False, geonameid=None,
+                           reason=f"'{place.text}': the gazetteer's {place.name} ({place.country}) is far from "
+                                  f"'{owner.text}', which the text says it belongs to")
+            by_mention[key] = self._in_container(bare, owner, how="owned by it in the text")
+
+    def _in_container(self, place: Place, container: Place, how: str = "named right after it") -> Place:
         precision = max(2, container.precision or 3)
         return replace(place, resolved=True, name=place.text, latitude=container.latitude,
                        longitude=container.longitude, country_code=container.country_code,
                        country=container.country, admin1=container.admin1, feature="contained",
                        precision=precision, radius_km=round((container.radius_km or 10.0) + 5.0, 1),
                        score=0.2, kind="region",
-                       reason=f"{place.reason}; placed in '{container.text}' ({container.name}), named right "
-                              f"after it (precision {precision})")
+                       reason=f"{place.reason}; placed in '{container.text}' ({container.name}), {how} "
+                              f"(precision {precision})")
 
     def _focus(self, resolutions: list[Resolution]) -> tuple[float, float, str, str] | None:
         """Where the report is about: the medoid of its resolved towns and divisions, else its
@@ -275,6 +303,21 @@ def _container(text: str, place: Place, known: list[Place]) -> Place | None:
     if _SENTENCE_END.search(gap) or len(gap.split()) > CONTAINER_MAX_WORDS:
         return None
     return first
+
+
+#: "Toronto's Pearson International Airport", "Paris' iconic Champs-Elysees": an owner right before.
+_POSSESSIVE_GAP = re.compile(r"(?:'s|’s|'|’)\s+(?:[a-z]+\s+)?")
+#: How far beyond its owner's radius a name owned by it may lie before the reading is doubted.
+POSSESSOR_SLACK_KM = 100.0
+
+
+def _possessor(text: str, place: Place, known: list[Place]) -> Place | None:
+    """The resolved town or division that owns ``place`` in the text ("Cairo's Abbasiya")."""
+    for k in known:
+        if (k is not place and k.resolved and k.eventable and k.kind != "country" and k.latitude is not None
+                and k.end <= place.start and _POSSESSIVE_GAP.fullmatch(text, k.end, place.start)):
+            return k
+    return None
 
 
 def _without_article(key: str) -> str:

@@ -29,24 +29,46 @@ DEMONYM_WEIGHT = 0.5
 #: A country not named but bordering one where the report happens.
 W_NEIGHBOUR = 0.5
 W_ADMIN1 = 0.5
+#: A first-level division named anywhere in the text, outside the toponyms ("the Georgia Bureau
+#: of Investigation", "Texas A&M"): a town in it is likelier the one meant.
+W_TEXT_ADMIN1 = 1.0
 W_DISTANCE = 0.6
 DISTANCE_SCALE_KM = 250.0
 W_DATELINE_COUNTRY = 2.0
+W_DATELINE_CAPITAL = 1.5
 W_ADMIN_CUE = 0.9
 W_PLACE_CUE = 0.4
+#: What a town cue after the name ("Berea police", "a Lebanon woman") takes from a state or a
+#: country (a country would be named by its demonym); a county has police and residents too.
+W_TOWN_CUE = {"admin1": 0.6, "country": 1.5}
 W_QUALIFIER = 1.6
 FEATURE_BONUS = {"country": 0.7, "admin1": 0.35, "admin2": 0.05, "continent": 0.5}
 CAPITAL_BONUS = 0.3
+#: The capital of a country the report names.
+W_NAMED_COUNTRY_CAPITAL = 1.0
 W_SUPPORT = 0.5
+#: A town inside a county (second-level division) that the report names.
+W_NAMED_COUNTY = 0.8
+#: A county holding a town the report names.
+W_COUNTY_HOLDS_TOWN = 0.8
 MAX_SUPPORT = 3.0
 CELL_DEG = 1.0
 #: A division loses this much against a same-named town in its country unless a cue says division.
 SAME_NAME_DIVISION_PENALTY = 0.6
 SAME_NAME_TOWN_SHARE = 0.25
 COUNTRY_NAME_PENALTY = 0.8
+#: What a town loses for bearing the exact name of a first-level division more than
+#: STATE_NAME_TOWN_RATIO times as populous ("Florida", New York), unless qualified or cued.
+STATE_NAME_PENALTY = 0.8
+STATE_NAME_TOWN_RATIO = 100
 #: With no country cue at all, a loose match must be at least this good (a close spelling
 #: variant, or a fuzzy match of ~94 % and more).
 LOOSE_WITHOUT_CONTEXT = 0.47
+
+
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'&.-]*(?: [A-Z][\w'&.-]*)*")
+_WORD = re.compile(r"[^ ]+")
+MAX_DIVISION_WORDS = 3
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +96,10 @@ class Footprint:
     divisions: set[tuple[str, str]]
     cells: set[tuple[int, int]]
     weight: float
+    #: (country, admin1, admin2 name) of its second-level division candidates ("Walker County").
+    counties: set[tuple[str, str, str]] = field(default_factory=set)
+    #: (country, admin1, admin2 name) of its town candidates: the counties it may lie in.
+    towns: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -89,7 +115,11 @@ def _footprints(mentions: list[Mention], cands: list[tuple[Candidate, ...]]) -> 
         if key in out or not local:
             continue
         out[key] = Footprint(key, {(e.country_code, e.admin1_code) for e in local if e.admin1_code},
-                             {_cell(e.lat, e.lon) for e in local}, 1.0 / math.sqrt(len(local)))
+                             {_cell(e.lat, e.lon) for e in local}, 1.0 / math.sqrt(len(local)),
+                             {(e.country_code, e.admin1_code, e.admin2_code) for e in local
+                              if e.kind == "admin2" and e.admin2_code},
+                             {(c.entry.country_code, c.entry.admin1_code, c.entry.admin2_code) for c in found
+                              if c.entry.kind == "place" and c.entry.admin2_code and c.match_score >= 0.9})
     return list(out.values())
 
 
@@ -109,6 +139,19 @@ def _support(entry, key: str, footprints: list[Footprint]) -> float:
         if (entry.admin1_code and division in fp.divisions) or near & fp.cells:
             total += fp.weight
     return total
+
+
+def _in_named_county(entry, key: str, footprints: list[Footprint]) -> bool:
+    """The town lies in a second-level division that another name of the report may be:
+    'Athens' with 'Henderson County' is the Athens of Henderson County, Texas (and the county
+    is the one holding a town the report names)."""
+    if entry.kind not in ("place", "admin2") or not entry.admin2_code:
+        return False
+    county = (entry.country_code, entry.admin1_code, entry.admin2_code)
+    if entry.kind == "admin2":  # and the other way round: Henry County, Tennessee holds a Paris
+        return any(not key.startswith(fp.key) and county in fp.towns for fp in footprints)
+    # Not the county of the same name ("DeKalb" and "DeKalb County" are one clue, not two).
+    return any(not fp.key.startswith(key) and county in fp.counties for fp in footprints)
 
 
 def _towns_by_country(found: tuple[Candidate, ...], key: str) -> dict[str, int]:
@@ -171,6 +214,10 @@ class Context:
     points: list[tuple[int, float, float]] = field(default_factory=list)  # (mention index, lat, lon)
     #: Per distinct name: where its candidates could be (divisions, grid cells) and a weight.
     footprints: list["Footprint"] = field(default_factory=list)
+    #: Countries the report names ("France"), not merely inferred from its places.
+    named_countries: set[str] = field(default_factory=set)
+    #: First-level divisions named in the text outside the mentions (unambiguous names only).
+    text_admin1s: set[tuple[str, str]] = field(default_factory=set)
     #: Countries of names that match exactly and lie in one country only ("Idlib"): unlike a
     #: named country ("US strike"), they say where the report happens.
     place_countries: Counter = field(default_factory=Counter)
@@ -201,6 +248,9 @@ class Resolver:
         # No "^": ``match(text, pos)`` anchors at pos, while "^" would only match at 0.
         self._admin_after = re.compile(r"\s+(" + "|".join(map(re.escape, cues["admin_cues_after"])) + r")\b",
                                        re.I)
+        self._named_after = frozenset(fold(w) for w in cues.get("named_after_words", ()))
+        self._place_after = re.compile(r"(?:'s)?\s+(" + "|".join(map(re.escape, sorted(
+            cues.get("place_cues_after", ()), key=len, reverse=True))) + r")\b", re.I)
         self._place_before = re.compile(r"\b(" + "|".join(map(re.escape, cues["place_cues_before"])) + r")\s+$",
                                         re.I)
 
@@ -214,6 +264,7 @@ class Resolver:
         qualifiers = [self._qualifier(text, m, mentions) for m in mentions]
         ctx = self._context(recognition, cands)
         ctx.footprints = _footprints(mentions, cands)
+        ctx.text_admin1s = self._divisions_in_text(text, mentions)
         first = [self._choose(m, c, ctx, cue, q) for m, c, cue, q in zip(mentions, cands, cues, qualifiers)]
         # Second pass: coherence with the other places chosen in the first.
         for i, res in enumerate(first):
@@ -237,8 +288,14 @@ class Resolver:
             if not found:
                 continue
             top = found[0]
-            if top.entry.kind == "country" and top.match_score >= 0.9:
-                ctx.countries[top.entry.country_code] += 1.0
+            # "UK" is first of all a village in Russia by its exact name, but a country reading
+            # of the name ("United Kingdom") is what a report means by it.
+            # Not when a division bears the name ("Georgia" the state is no hint of the country).
+            named = next((c for c in found if c.entry.kind == "country" and c.match_score >= 0.9), None) \
+                if top.entry.kind in ("country", "place") else None
+            if named is not None:
+                ctx.countries[named.entry.country_code] += 1.0
+                ctx.named_countries.add(named.entry.country_code)
             elif len({c.entry.country_code for c in found}) == 1 and top.entry.country_code:
                 ctx.countries[top.entry.country_code] += 0.5
             exact = {c.entry.country_code for c in found if c.match_score >= 0.95}
@@ -252,11 +309,33 @@ class Resolver:
                     ctx.countries[hint_country.country_code] += 3.0
         return ctx
 
+    def _divisions_in_text(self, text: str, mentions: list[Mention]) -> set[tuple[str, str]]:
+        """Divisions whose name (borne by one division only) appears in a capitalised run of
+        words outside every mention: organisations and titles say where a local report is."""
+        names = self.gazetteer.division_names()
+        named_after = self._named_after
+        taken = [(m.start, m.end) for m in mentions]
+        out: set[tuple[str, str]] = set()
+        for run in _CAPITALISED_RUN.finditer(text):
+            words = [(run.start() + w.start(), run.start() + w.end()) for w in _WORD.finditer(run.group())]
+            for i in range(len(words)):
+                for j in range(i, min(len(words), i + MAX_DIVISION_WORDS)):
+                    start, end = words[i][0], words[j][1]
+                    hits = names.get(fold(text[start:end]))
+                    if not hits or len(hits) != 1 or any(a < end and start < b for a, b in taken):
+                        continue
+                    if j + 1 < len(words) and fold(text[words[j + 1][0]:words[j + 1][1]]) in named_after:
+                        continue
+                    out.add(hits[0])
+        return out
+
     def _cue(self, text: str, mention: Mention, prefer_division: bool) -> str:
         if prefer_division or self._admin_after.match(text, mention.end):
             return "division"
         if self._place_before.search(text, max(0, mention.start - 25), mention.start):
             return "place"
+        if self._place_after.match(text, mention.end):
+            return "town"
         return ""
 
     def _qualifier(self, text: str, mention: Mention, mentions: list[Mention]) -> tuple[str, str] | None:
@@ -265,24 +344,28 @@ class Resolver:
         match = re.match(r",\s*([A-Z][A-Za-z]*\.?(?:\s[A-Z][A-Za-z]*\.?)?)", tail)
         if not match:
             return None
-        word = match.group(1)
-        abbrev = _abbreviations().get(fold(word))
-        if abbrev:
-            return abbrev
-        for cand in self.gazetteer.candidates(word):
-            if cand.match_score >= 0.9 and cand.entry.kind == "admin1":
-                return cand.entry.country_code, cand.entry.admin1_code
-            if cand.match_score >= 0.9 and cand.entry.kind == "country":
-                return cand.entry.country_code, ""
+        words = match.group(1)
+        # "W. Va." or "New Mexico" is two words; "Missouri. Kody ..." is one and a new sentence.
+        for word in (words, words.split()[0]) if " " in words else (words,):
+            abbrev = _abbreviations().get(fold(word))
+            if abbrev:
+                return abbrev
+            for cand in self.gazetteer.candidates(word):
+                if cand.match_score >= 0.9 and cand.entry.kind == "admin1":
+                    return cand.entry.country_code, cand.entry.admin1_code
+                if cand.match_score >= 0.9 and cand.entry.kind == "country":
+                    return cand.entry.country_code, ""
         return None
 
-    def _score(self, cand: Candidate, mention: Mention, facts: tuple[dict[str, int], bool], ctx: Context,
+    def _score(self, cand: Candidate, mention: Mention, facts: tuple[dict[str, int], bool, int], ctx: Context,
                cue: str, qualifier: tuple[str, str] | None, index: int | None) -> float:
         entry = cand.entry
         score = cand.match_score + W_POPULATION * math.log10(entry.population + 1)
         score += FEATURE_BONUS.get(entry.kind, 0.0)
         if entry.feature_code == "PPLC":
             score += CAPITAL_BONUS
+            if entry.country_code in ctx.named_countries:
+                score += W_NAMED_COUNTRY_CAPITAL  # "France" ... "Paris": the capital, not Paris, Ky.
         if entry.is_division and entry.kind != "country" and cue != "division":
             # "Aleppo" is the city, "Florida" the state: a town wins only when it is a big part
             # of the same-named division.
@@ -291,10 +374,20 @@ class Resolver:
                 score -= SAME_NAME_DIVISION_PENALTY
         if entry.kind != "country" and qualifier is None and facts[1]:
             score -= COUNTRY_NAME_PENALTY  # "Russia" is the country unless qualified ("Russia, Ohio")
+        if (entry.kind == "place" and qualifier is None and cue not in ("place", "town")
+                and entry.population * STATE_NAME_TOWN_RATIO < facts[2]):
+            # "Florida" is the state, not Florida, New York (2,899 people), unless qualified or cued.
+            score -= STATE_NAME_PENALTY
         if cue == "division":
             score += W_ADMIN_CUE if entry.kind in ("admin1", "admin2") else -0.3 if entry.kind == "place" else 0
         elif cue == "place":
             score += W_PLACE_CUE if entry.kind == "place" else -0.3
+        elif cue == "town":
+            # "Lebanon woman", "Berea police": a town, all the more not a country.
+            # A county has police and residents too: only states and countries lose.
+            score += W_PLACE_CUE if entry.kind == "place" else -W_TOWN_CUE.get(entry.kind, 0.0)
+            if entry.kind != "country" and facts[1]:
+                score += COUNTRY_NAME_PENALTY  # the cue outweighs "Lebanon is the country"
         if entry.country_code:
             score += W_COUNTRY_SHARE * ctx.country_share(entry.country_code)
             if ctx.countries[entry.country_code]:
@@ -304,9 +397,15 @@ class Resolver:
                 score += W_NEIGHBOUR  # "Gaza" in a report on Israel and Iraq: next door, not Mozambique
         if mention.is_dateline and ctx.dateline_country and entry.country_code == ctx.dateline_country:
             score += W_DATELINE_COUNTRY
+        if (mention.is_dateline and qualifier is None and entry.feature_code == "PPLC"
+                and ctx.countries[entry.country_code] > 0):
+            # A bare "WASHINGTON —" over a report on the US is the capital, not a namesake town.
+            score += W_DATELINE_CAPITAL
         if qualifier is not None and entry.country_code == qualifier[0]:
             if not qualifier[1] or entry.admin1_code == qualifier[1]:
                 score += W_QUALIFIER
+        if entry.kind in ("place", "admin2") and (entry.country_code, entry.admin1_code) in ctx.text_admin1s:
+            score += W_TEXT_ADMIN1
         if index is not None and entry.kind in ("place", "admin2", "admin1"):
             division = (entry.country_code, entry.admin1_code)
             if entry.admin1_code and any(i != index and d == division for i, d in ctx.admin1s):
@@ -314,6 +413,8 @@ class Resolver:
             nearest = _nearest_other(entry.lat, entry.lon, ctx.points, index)
             if nearest is not None:
                 score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
+        if cand.match_score >= 0.9 and _in_named_county(entry, fold(mention.text), ctx.footprints):
+            score += W_NAMED_COUNTY if entry.kind == "place" else W_COUNTY_HOLDS_TOWN
         if entry.kind in ("place", "admin2", "admin1"):
             score += W_SUPPORT * min(MAX_SUPPORT, _support(entry, fold(mention.text), ctx.footprints))
         return score
@@ -323,7 +424,9 @@ class Resolver:
         if not found:
             return Resolution(mention, None, 0.0,
                               f"unresolved: no gazetteer name matches '{mention.text}' (exact, variant or fuzzy)")
-        facts = (_towns_by_country(found, fold(mention.text)), _names_a_country(found))
+        state_population = max((c.entry.population for c in found if c.entry.kind == "admin1"
+                                 and c.match_score >= 1.0), default=0)
+        facts = (_towns_by_country(found, fold(mention.text)), _names_a_country(found), state_population)
         scored = sorted(((self._score(c, mention, facts, ctx, cue, qualifier, index), c) for c in found),
                         key=lambda sc: -sc[0])
         best_score, best = scored[0]

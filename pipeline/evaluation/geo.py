@@ -23,11 +23,18 @@ from ..place import Place
 from ..settings import Settings
 
 
-def read_corpus(path: Path | str, limit: int | None = None) -> Iterator[dict]:
+#: Halves of a corpus by line index, so rules can be developed on one and checked on the other.
+HALVES = {"dev": 0, "heldout": 1}
+
+
+def read_corpus(path: Path | str, limit: int | None = None, half: str | None = None) -> Iterator[dict]:
+    """Documents of a JSONL corpus; ``half`` keeps the even ("dev") or odd ("heldout") lines."""
     with open(path, encoding="utf-8") as fh:
         for i, line in enumerate(fh):
             if limit is not None and i >= limit:
                 break
+            if half is not None and i % 2 != HALVES[half]:
+                continue
             if line.strip():
                 yield json.loads(line)
 
@@ -60,11 +67,12 @@ def _overlaps(start: int, end: int, spans: list[dict]) -> bool:
     return any(s["start"] < end and start < s["end"] for s in spans)
 
 
-def evaluate_geo(path: Path | str, settings: Settings, spans: bool = False, limit: int | None = None) -> dict:
-    """Score the geoparser on ``path``; with ``spans`` resolve the gold spans only."""
+def evaluate_geo(path: Path | str, settings: Settings, spans: bool = False, limit: int | None = None,
+                 half: str | None = None) -> dict:
+    """Score the geoparser on ``path``; with ``spans`` resolve the gold spans only; ``half`` as in read_corpus."""
     started = time.perf_counter()
     parser = Geoparser(ensure_gazetteer(settings.gazetteer_path))
-    docs = list(read_corpus(path, limit))
+    docs = list(read_corpus(path, limit, half))
     errors: list[float] = []
     gold_total = predicted_total = true_positives = 0
     if spans:
@@ -91,7 +99,8 @@ def evaluate_geo(path: Path | str, settings: Settings, spans: bool = False, limi
                     true_positives += 1
                     errors.append(error_km(place, match))
     elapsed = time.perf_counter() - started
-    result = {"corpus": str(path), "mode": "spans" if spans else "end-to-end", "documents": len(docs),
+    result = {"corpus": str(path), "mode": "spans" if spans else "end-to-end", "half": half or "all",
+              "documents": len(docs),
               "gold_toponyms": gold_total}
     if not spans:
         precision = true_positives / predicted_total if predicted_total else 0.0

