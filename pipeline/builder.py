@@ -56,6 +56,7 @@ class Extractor:
     """spaCy, the geoparser and the event extractor, loaded once and reused for many reports."""
 
     def __init__(self, settings: Settings) -> None:
+        from .classify import classifier_for
         from .extract import extract_events
         from .gazetteer import ensure_gazetteer
         from .geoparse import Geoparser
@@ -65,6 +66,7 @@ class Extractor:
         self.nlp = get_nlp(settings.spacy_model)
         self.geoparser = Geoparser(ensure_gazetteer(settings.gazetteer_path, progress=True))
         self._extract_events = extract_events
+        self.classifier = classifier_for(settings)
 
     def process(self, reports: Iterable[Report], batch_size: int = 16) -> Iterator[Processed]:
         """Run every report through spaCy (batched), the geoparser and the event extractor."""
@@ -74,7 +76,7 @@ class Extractor:
         by_id = {}
         for report, doc in zip(english, docs):
             places = self.geoparser.parse(doc)
-            events = self._extract_events(doc, report, places)[: self.settings.max_events_per_report]
+            events = self._extract_events(doc, report, places, self.classifier)[: self.settings.max_events_per_report]
             by_id[id(report)] = Processed(report, places, events)
         for report in reports:
             yield by_id.get(id(report)) or Processed(report, [], [])

@@ -296,7 +296,7 @@ class TypeClassifier:
                 if group in groups:
                     scores[key] += bonus
         probs: dict[str, float] | None = None
-        if scores and self.typer is not None and self.typer_weight and max(scores.values()) < self.rules_sure:
+        if len(scores) > 1 and self.typer is not None and self.typer_weight and max(scores.values()) < self.rules_sure:
             probs = self.typer.probabilities(span)
             for key in scores:  # the rules propose, the typer helps choose between their proposals
                 scores[key] += self.typer_weight * probs.get(key, 0.0)
@@ -331,3 +331,8 @@ def default_classifier(model: str | None = None) -> TypeClassifier:
     from .typer import trained_typer
 
     return TypeClassifier(typer=trained_typer(model))
+
+
+def classifier_for(settings) -> TypeClassifier:
+    """The classifier the settings ask for: the rules alone, or helped by the trained typer."""
+    return default_classifier(settings.spacy_model if settings.event_typer else None)

@@ -15,15 +15,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..classify import TypeClassifier, default_classifier
+from ..classify import TypeClassifier, classifier_for
 from ..event import Event
 
 NO_OPERATION = "NO_OPERATION"
-
-
-def classifier_for(settings) -> TypeClassifier:
-    """The classifier the settings ask for: rules alone, or rules helped by the trained typer."""
-    return default_classifier(settings.spacy_model if settings.event_typer else None)
 
 
 def case_label_map(clf: TypeClassifier) -> dict[str, str]:
