@@ -64,6 +64,7 @@ class TypeClassifier:
         self.typer = typer
         self.typer_weight = float(data.get("typer_weight", 0.0))
         self.rules_sure = float(data.get("rules_sure", float("inf")))
+        self.typer_alone = float(data.get("typer_alone", 1.1))  # above 1: never
         self.version = str(data.get("version", ""))
         self.subtypes: dict[str, SubType] = {}
         phrases: dict[str, list[tuple[str, float]]] = {}
@@ -300,6 +301,10 @@ class TypeClassifier:
             probs = self.typer.probabilities(span)
             for key in scores:  # the rules propose, the typer helps choose between their proposals
                 scores[key] += self.typer_weight * probs.get(key, 0.0)
+        if max(scores.values(), default=0.0) < self.min_score and not factual_only:
+            alone = self._typer_alone(span, scores, generic_matches)
+            if alone is not None:
+                return alone
         if not scores:
             return Classification(None, 0.0, {}, [], generic_matches, "no cue")
         best_key = max(scores, key=lambda k: (scores[k], -self.subtypes[k].order))
@@ -317,9 +322,26 @@ class TypeClassifier:
             return Classification(None, scores[best_key], scores, voters[best_key], generic_matches,
                                   f"weak cues ({cue_text}: {scores[best_key]:g} < {self.min_score:g})")
         typed = f"; trained typer p={probs.get(best_key, 0.0):.2f}" if probs is not None else ""
-        reason = f"{best.sub_event_type or best.case_label} from '{cue_text}' (score {scores[best_key]:g}{typed})"
+        reason = f"{best.sub_event_type or best.case_label} from '{cue_text}' (score {scores[best_key]:.3g}{typed})"
         return Classification(best, scores[best_key], scores, voters[best_key], generic_matches, reason,
                               voter_weights[best_key])
+
+
+    def _typer_alone(self, span: Span | Doc, scores: dict[str, float],
+                     generic: list[CueMatch]) -> Classification | None:
+        """A whole text on which the rules found no or only weak cues: the typer's label when it is sure
+        enough (``typer_alone``). Not used to find events in sentences (``factual_only``), where a
+        sentence without cues is most often no event at all."""
+        if self.typer is None or self.typer_alone > 1.0:
+            return None
+        probs = self.typer.probabilities(span)
+        top = max(probs, key=probs.__getitem__)
+        if top not in self.subtypes or probs[top] < self.typer_alone:
+            return None
+        st = self.subtypes[top]
+        return Classification(st, self.min_score, scores, [], generic,
+                              f"{st.sub_event_type or st.case_label} from the trained typer alone "
+                              f"(p={probs[top]:.2f}; rule cues too weak)", [])
 
 
 @lru_cache(maxsize=4)

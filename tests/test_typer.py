@@ -97,3 +97,14 @@ def test_sure_rules_do_not_ask_the_typer(nlp, trained):
 def test_setting_switches_the_typer(settings):
     assert classifier_for(settings).typer is not None
     assert classifier_for(settings.with_(event_typer=False)).typer is None
+
+
+def test_typer_alone_types_a_text_without_cues(nlp, trained):
+    """A whole text with no rule cue ("took away") is typed by the typer when it is sure; when events
+    are sought sentence by sentence (factual_only) such a sentence stays no event."""
+    doc = nlp("Armed men took away three women from the village at night.")
+    assert default_classifier().classify(doc).subtype is None
+    clf = TypeClassifier(typer=trained)
+    result = clf.classify(doc)
+    assert result.subtype.key == "abduction" and "trained typer alone" in result.reason
+    assert clf.classify(doc, factual_only=True).subtype is None
