@@ -34,6 +34,8 @@ NO_OPERATION = "no_operation"
 TEXTCAT_CONFIG = {"model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True,
                             "ngram_size": 1, "no_output_layer": False, "length": 2 ** 15}}
 EPOCHS = 30
+BATCH = 16
+DROPOUT = 0.1
 SEED = 7
 
 
@@ -92,15 +94,15 @@ def train(examples: dict[str, list[str]], parser: Language) -> Language:
     rng = random.Random(SEED)
     for _ in range(EPOCHS):
         rng.shuffle(train_set)
-        for start in range(0, len(train_set), 16):
-            nlp.update(train_set[start:start + 16], drop=0.1)
+        for start in range(0, len(train_set), BATCH):
+            nlp.update(train_set[start:start + BATCH], drop=DROPOUT)
     return nlp
 
 
 def cache_dir(parser: Language) -> Path:
     """Where trained weights are kept: $OPSMAP_CACHE or ~/.cache/opsmap, one folder per training input."""
     version, examples = _examples()
-    key = json.dumps([version, examples, TEXTCAT_CONFIG, EPOCHS, SEED, spacy.__version__,
+    key = json.dumps([version, examples, TEXTCAT_CONFIG, EPOCHS, BATCH, DROPOUT, SEED, spacy.__version__,
                       parser.meta.get("name"), parser.meta.get("version")], sort_keys=True)
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     root = Path(os.environ.get("OPSMAP_CACHE") or Path.home() / ".cache" / "opsmap")
