@@ -6,7 +6,9 @@ places and events in one transaction.
 """
 from __future__ import annotations
 
+import queue
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -56,6 +58,7 @@ class Extractor:
     """spaCy, the geoparser and the event extractor, loaded once and reused for many reports."""
 
     def __init__(self, settings: Settings) -> None:
+        from .classify import classifier_for
         from .extract import extract_events
         from .gazetteer import ensure_gazetteer
         from .geoparse import Geoparser
@@ -65,19 +68,20 @@ class Extractor:
         self.nlp = get_nlp(settings.spacy_model)
         self.geoparser = Geoparser(ensure_gazetteer(settings.gazetteer_path, progress=True))
         self._extract_events = extract_events
+        self.classifier = classifier_for(settings)
 
     def process(self, reports: Iterable[Report], batch_size: int = 16) -> Iterator[Processed]:
         """Run every report through spaCy (batched), the geoparser and the event extractor."""
         reports = list(reports)
-        english = [r for r in reports if _is_english(r)]
-        docs = self.nlp.pipe((r.text for r in english), batch_size=batch_size)
-        by_id = {}
-        for report, doc in zip(english, docs):
+        docs = self.nlp.pipe((r.text for r in reports if _is_english(r)), batch_size=batch_size)
+        for report in reports:  # in input order, each as soon as it is done (the store writes meanwhile)
+            if not _is_english(report):
+                yield Processed(report, [], [])
+                continue
+            doc = next(docs)
             places = self.geoparser.parse(doc)
-            events = self._extract_events(doc, report, places)[: self.settings.max_events_per_report]
-            by_id[id(report)] = Processed(report, places, events)
-        for report in reports:
-            yield by_id.get(id(report)) or Processed(report, [], [])
+            events = self._extract_events(doc, report, places, self.classifier)[: self.settings.max_events_per_report]
+            yield Processed(report, places, events)
 
 
 _WORKER: Extractor | None = None
@@ -195,13 +199,71 @@ def _extract_and_save(reports: list[Report], settings: Settings, store: Store, s
     """Extract ``reports`` and save each as it comes (one transaction a report), then count."""
     bar = Progress(len(reports), progress)
     if reports:
-        for item in process_parallel(reports, settings, jobs):
-            status = "ok" if _is_english(item.report) else "not-english"
-            store.save_report(item.report, item.places, item.events, status=status)
-            summary.reports += 1
-            bar.step()
+        with StoreWriter(store) as writer:
+            for item in process_parallel(reports, settings, jobs):
+                writer.put(item)
+                done = writer.take_saved()
+                if done:
+                    summary.reports += done
+                    bar.step(done)
+        done = writer.take_saved()  # the saves still queued when extraction ended
+        summary.reports += done
+        bar.step(done)
     counts = store.counts()
     summary.events, summary.places, summary.unresolved = counts["events"], counts["places"], counts["unresolved"]
+
+
+class StoreWriter:
+    """Saves processed reports on a thread of its own, so that SQLite's work (which runs without
+    the GIL) overlaps with spaCy's on the next reports. Reports are saved in the order given, one
+    transaction each, as before; an error in a save is raised in the caller at the next ``put``
+    or on leaving the ``with`` block, and leaving the block waits for every queued save."""
+
+    _DONE = object()
+
+    def __init__(self, store: Store, depth: int = 64) -> None:
+        self.store = store
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.saved = 0
+        self._lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run, name="opsmap-store-writer", daemon=True)
+
+    def __enter__(self) -> "StoreWriter":
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is self._DONE:
+                return
+            if self.error is not None:
+                continue  # drain without saving after a failure
+            try:
+                status = "ok" if _is_english(item.report) else "not-english"
+                self.store.save_report(item.report, item.places, item.events, status=status)
+                with self._lock:
+                    self.saved += 1
+            except BaseException as exc:  # noqa: BLE001 (handed to the caller)
+                self.error = exc
+
+    def put(self, item: Processed) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(item)
+
+    def take_saved(self) -> int:
+        """How many reports were saved since the last call (for the progress bar)."""
+        with self._lock:
+            n, self.saved = self.saved, 0
+        return n
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.queue.put(self._DONE)
+        self.thread.join()
+        if self.error is not None and exc_info[0] is None:
+            raise self.error
 
 
 def rebuild_store(settings: Settings | None = None, *, jobs: int = 1, progress: bool = False) -> BuildSummary:

@@ -5,7 +5,8 @@ phrases with weights, context groups it requires ("protest" for the demonstratio
 for territory changes, whose agent it needs (state vs non-state). The sub-type with the highest
 score wins; ties go to ACLED's precedence (the order in the file). Rules rather than a trained
 model because they run offline in microseconds, explain themselves (``type_reason``) and can
-be corrected by editing a data file.
+be corrected by editing a data file. When the rules are unsure, a small text classifier trained on
+example sentences we wrote (``typer``) adds its vote to the sub-types the rules proposed.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .knowledge import load_data
 from .detect import FACTUAL, CueIndex, CueMatch, factuality, governing_verb, is_earlier_event, segments
+from .typer import TrainedTyper
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,12 @@ VIOLENCE = "@violence"  # payload key of the method-less violence cues, routed b
 class TypeClassifier:
     """Scores text spans against the sub-event types of the typology file."""
 
-    def __init__(self, data: dict | None = None) -> None:
+    def __init__(self, data: dict | None = None, typer: "TrainedTyper | None" = None) -> None:
         data = data or load_data("event_types.yaml")
+        self.typer = typer
+        self.typer_weight = float(data.get("typer_weight", 0.0))
+        self.rules_sure = float(data.get("rules_sure", float("inf")))
+        self.typer_alone = float(data.get("typer_alone", 1.1))  # above 1: never
         self.version = str(data.get("version", ""))
         self.subtypes: dict[str, SubType] = {}
         phrases: dict[str, list[tuple[str, float]]] = {}
@@ -290,22 +296,65 @@ class TypeClassifier:
             for group, bonus in self.subtypes[key].bonus:
                 if group in groups:
                     scores[key] += bonus
+        probs: dict[str, float] | None = None
+        if len(scores) > 1 and self.typer is not None and self.typer_weight and max(scores.values()) < self.rules_sure:
+            probs = self.typer.probabilities(span)
+            for key in scores:  # the rules propose, the typer helps choose between their proposals
+                scores[key] += self.typer_weight * probs.get(key, 0.0)
+        if max(scores.values(), default=0.0) < self.min_score and not factual_only:
+            alone = self._typer_alone(span, scores, generic_matches)
+            if alone is not None:
+                return alone
         if not scores:
             return Classification(None, 0.0, {}, [], generic_matches, "no cue")
         best_key = max(scores, key=lambda k: (scores[k], -self.subtypes[k].order))
         # escalations are tried in the order listed (ACLED's precedence); the first that reaches its score wins
-        best_key = next((k for k, at in self.subtypes[best_key].yields_to if scores.get(k, 0.0) >= at), best_key)
+        seen = {best_key}
+        while True:  # an escalation may escalate again
+            nxt = next((k for k, at in self.subtypes[best_key].yields_to if scores.get(k, 0.0) >= at), best_key)
+            if nxt in seen:
+                break
+            seen.add(nxt)
+            best_key = nxt
         best = self.subtypes[best_key]
-        cue_text = ", ".join(sorted({m.phrase for m in voters[best_key]}))
+        cue_text = ", ".join(sorted({m.phrase for m in voters[best_key]})) or "no cue word"
         if scores[best_key] < self.min_score:
             return Classification(None, scores[best_key], scores, voters[best_key], generic_matches,
                                   f"weak cues ({cue_text}: {scores[best_key]:g} < {self.min_score:g})")
-        reason = f"{best.sub_event_type or best.case_label} from '{cue_text}' (score {scores[best_key]:g})"
+        typed = f"; trained typer p={probs.get(best_key, 0.0):.2f}" if probs is not None else ""
+        reason = f"{best.sub_event_type or best.case_label} from '{cue_text}' (score {scores[best_key]:.3g}{typed})"
         return Classification(best, scores[best_key], scores, voters[best_key], generic_matches, reason,
                               voter_weights[best_key])
 
 
-@lru_cache(maxsize=1)
-def default_classifier() -> TypeClassifier:
-    """The classifier over the shipped typology, built once per process."""
-    return TypeClassifier()
+    def _typer_alone(self, span: Span | Doc, scores: dict[str, float],
+                     generic: list[CueMatch]) -> Classification | None:
+        """A whole text on which the rules found no or only weak cues: the typer's label when it is sure
+        enough (``typer_alone``). Not used to find events in sentences (``factual_only``), where a
+        sentence without cues is most often no event at all."""
+        if self.typer is None or self.typer_alone > 1.0:
+            return None
+        probs = self.typer.probabilities(span)
+        top = max(probs, key=probs.__getitem__)
+        if top not in self.subtypes or probs[top] < self.typer_alone:
+            return None
+        st = self.subtypes[top]
+        return Classification(st, self.min_score, scores, [], generic,
+                              f"{st.sub_event_type or st.case_label} from the trained typer alone "
+                              f"(p={probs[top]:.2f}; rule cues too weak)", [])
+
+
+@lru_cache(maxsize=4)
+def default_classifier(model: str | None = None) -> TypeClassifier:
+    """The classifier over the shipped typology, built once per process. With the name of a spaCy
+    model, the trained typer (over that model's lemmas) helps the rules when they are unsure."""
+    if model is None:
+        return TypeClassifier()
+    from .typer import trained_typer
+
+    return TypeClassifier(typer=trained_typer(model))
+
+
+def classifier_for(settings) -> TypeClassifier:
+    """The classifier the settings ask for: the rules alone, or helped by the trained typer."""
+    return default_classifier(settings.spacy_model if settings.event_typer else None)

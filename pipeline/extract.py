@@ -18,7 +18,7 @@ from typing import IO, Iterable
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorDictionary, ActorMention, Roles, assign_roles, default_actors
-from .classify import Classification, SubType, TypeClassifier, default_classifier
+from .classify import Classification, SubType, TypeClassifier, classifier_for, default_classifier
 from .dates import DateResolution, fallback_date, resolve_date
 from .detect import (FACTUAL, HEDGED, factuality, in_an_earlier_year, is_earlier_event, is_headline,
                      is_summary, modality, present_state, segments)
@@ -530,10 +530,11 @@ def extract_records(records: list[dict], settings, geoparser=None) -> Iterable[t
     from .nlp import get_nlp
 
     nlp = get_nlp(settings.spacy_model)
+    clf = classifier_for(settings)
     reports = [report_from_record(r) for r in records]
     for record, report, doc in zip(records, reports, nlp.pipe((r.text for r in reports), batch_size=32)):
         places = geoparser.parse(doc) if geoparser is not None else []
-        events = extract_events(doc, report, places)[: settings.max_events_per_report]
+        events = extract_events(doc, report, places, clf)[: settings.max_events_per_report]
         yield record, events
 
 

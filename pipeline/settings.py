@@ -37,6 +37,8 @@ class Settings:
     max_report_chars: int = 2_000_000
     max_events_per_report: int = 200
     request_timeout: float = 20.0
+    #: The trained sub-event typer (pipeline/typer.py) helps the typing rules when they are unsure.
+    event_typer: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -65,6 +67,7 @@ _ENV = {
     "max_report_chars": "OPSMAP_MAX_REPORT_CHARS",
     "max_events_per_report": "OPSMAP_MAX_EVENTS_PER_REPORT",
     "request_timeout": "OPSMAP_REQUEST_TIMEOUT",
+    "event_typer": "OPSMAP_EVENT_TYPER",
 }
 
 

@@ -1,6 +1,8 @@
 """Shared fixtures: the real spaCy model, a real gazetteer built once per session, real SQLite files."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,10 @@ from pipeline.settings import Settings, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 DEMO_REPORTS = ROOT / "data" / "reports"
+
+# The trained typer caches its weights under $OPSMAP_CACHE: a fresh folder per test session, so the
+# tests train it once from the shipped examples and never touch the user's cache.
+os.environ.setdefault("OPSMAP_CACHE", tempfile.mkdtemp(prefix="opsmap-test-cache-"))
 
 
 @pytest.fixture(scope="session")

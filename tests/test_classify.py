@@ -66,3 +66,18 @@ def test_every_sub_type_has_acled_and_plover_columns():
 def test_reason_names_the_cues(nlp):
     result = default_classifier().classify(nlp("Israeli jets carried out airstrikes on Hezbollah positions."))
     assert "airstrike" in result.reason
+
+
+@pytest.mark.parametrize("text, sub_event_type", [
+    # ACLED precedence: a bomb its carrier sets off is a suicide bomb, whatever the device
+    ("Militants detonated a suicide vehicle-borne improvised explosive device (SVBIED) at a hotel gate.",
+     "Suicide bomb"),
+    # the codebook's example of an agreement
+    ("Rebels and government forces exchanged prisoners near the divided city on Tuesday.", "Agreement"),
+    # violence as what a protest is about is not violence by the protesters
+    ("Thousands of students held rallies against gun violence in several cities.", "Peaceful protest"),
+    ("Activists marched in the capital to condemn police violence.", "Peaceful protest"),
+])
+def test_rules_of_this_round(nlp, text, sub_event_type):
+    result = default_classifier().classify(nlp(text))
+    assert result.subtype is not None and result.subtype.sub_event_type == sub_event_type, result.reason

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..classify import TypeClassifier, default_classifier
+from ..classify import TypeClassifier, classifier_for
 from ..event import Event
 
 NO_OPERATION = "NO_OPERATION"
@@ -63,7 +63,7 @@ def classify_snippets(texts: list[str], settings, clf: TypeClassifier | None = N
     """The CASE label the classifier gives each snippet (NO_OPERATION when none)."""
     from ..nlp import get_nlp
 
-    clf = clf or default_classifier()
+    clf = clf or classifier_for(settings)
     nlp = get_nlp(settings.spacy_model)
     out = []
     for doc in nlp.pipe(texts, batch_size=64):
@@ -74,7 +74,7 @@ def classify_snippets(texts: list[str], settings, clf: TypeClassifier | None = N
 
 def evaluate_case(path: str | Path, settings, limit: int | None = None) -> dict:
     """Weighted and macro F1 of sub-event typing on the CASE 2021 Task 2 TSV."""
-    clf = default_classifier()
+    clf = classifier_for(settings)
     mapping = case_label_map(clf)
     rows = read_case(path, limit)
     started = time.perf_counter()
@@ -86,6 +86,7 @@ def evaluate_case(path: str | Path, settings, limit: int | None = None) -> dict:
     half = (len(rows) + 1) // 2  # the rules were refined looking only at errors in the first half (ids 1-510)
     return {
         "dataset": str(path), "snippets": len(rows), "typology_version": clf.version,
+        "trained_typer": clf.typer is not None,
         "weighted_f1": table["weighted_f1"], "macro_f1": table["macro_f1"], "accuracy": table["accuracy"],
         "weighted_f1_first_half": f1_table(gold[:half], pred[:half])["weighted_f1"],
         "weighted_f1_second_half": f1_table(gold[half:], pred[half:])["weighted_f1"],
