@@ -13,6 +13,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from .knowledge import load_data
+from .nlp import doc_entities
 from .detect import CueIndex, governing_verb, modality
 
 
@@ -96,7 +97,7 @@ class ActorDictionary:
             span = doc[m.start:m.end]
             out.append(ActorMention(m.payload, m.start, m.end, span.start_char, span.end_char, span.text, True))
             covered.update(range(m.start, m.end))
-        for ent in doc.ents:
+        for ent in doc_entities(doc):
             if ent.label_ != "ORG" or covered & set(range(ent.start, ent.end)):
                 continue
             if any(s < ent.end_char and ent.start_char < e for s, e in not_actors):

@@ -73,7 +73,7 @@ class Extractor:
     def process(self, reports: Iterable[Report], batch_size: int = 16) -> Iterator[Processed]:
         """Run every report through spaCy (batched), the geoparser and the event extractor."""
         reports = list(reports)
-        docs = self.nlp.pipe((r.text for r in reports if _is_english(r)), batch_size=batch_size)
+        docs = parse_ahead(self.nlp, [r.text for r in reports if _is_english(r)], batch_size)
         for report in reports:  # in input order, each as soon as it is done (the store writes meanwhile)
             if not _is_english(report):
                 yield Processed(report, [], [])
@@ -82,6 +82,50 @@ class Extractor:
             places = self.geoparser.parse(doc)
             events = self._extract_events(doc, report, places, self.classifier)[: self.settings.max_events_per_report]
             yield Processed(report, places, events)
+
+
+def parse_ahead(nlp, texts: list[str], batch_size: int = 16) -> Iterator:
+    """``nlp.pipe(texts)`` run in a thread, a few batches ahead of the caller.
+
+    spaCy spends much of its time in numeric code that releases the GIL, so geoparsing and event
+    extraction of one batch (pure Python) overlap the parsing of the next on a second core. The
+    docs come out in input order; an error in spaCy is raised here.
+    """
+    import queue
+    import threading
+
+    done = object()
+    ahead: queue.Queue = queue.Queue(maxsize=2 * batch_size)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for doc in nlp.pipe(texts, batch_size=batch_size):
+                while not stop.is_set():
+                    try:
+                        ahead.put(doc, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ahead.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            ahead.put(exc)
+
+    thread = threading.Thread(target=produce, name="opsmap-spacy", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ahead.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 _WORKER: Extractor | None = None

@@ -16,6 +16,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from .knowledge import load_data
+from .nlp import doc_entities
 from .detect import FACTUAL, CueIndex, CueMatch, factuality, governing_verb, is_earlier_event, segments
 from .typer import TrainedTyper
 
@@ -119,7 +120,10 @@ class TypeClassifier:
         for m in self.group_index.find(span):
             for group in m.payload:
                 out.setdefault(group, []).append(m)
-        for ent in span.ents:
+        doc, start, end = (span.doc, span.start, span.end) if isinstance(span, Span) else (span, 0, len(span))
+        for ent in doc_entities(doc):
+            if not start <= ent.start < ent.end <= end:
+                continue
             if ent.label_ in {"GPE", "LOC", "FAC"}:
                 out.setdefault("territory", []).append(CueMatch(ent.start, ent.end, ent.text, "territory"))
         return out

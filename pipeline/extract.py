@@ -18,6 +18,7 @@ from typing import IO, Iterable
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorDictionary, ActorMention, Roles, assign_roles, default_actors
+from .nlp import doc_text
 from .classify import Classification, SubType, TypeClassifier, classifier_for, default_classifier
 from .dates import DateResolution, fallback_date, resolve_date
 from .detect import (FACTUAL, HEDGED, factuality, in_an_earlier_year, is_earlier_event, is_headline,
@@ -162,7 +163,7 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
                    segs: list[Span] | None = None) -> list[_Mention]:
     out: list[_Mention] = []
     not_places = [(a.start_char, a.end_char) for a in actor_mentions if a.known]
-    not_places += dateline_spans(doc.text, places)
+    not_places += dateline_spans(doc_text(doc), places)
     names = {i for a in actor_mentions if a.known
              and all(t.pos_ == "PROPN" for t in doc[a.start:a.end] if t.is_alpha)
              for i in range(a.start, a.end)}

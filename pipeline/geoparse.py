@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from .gazetteer import Entry, Gazetteer, ensure_gazetteer
 from .names import fold
+from .nlp import doc_text
 from .place import Place
 from .gazetteer.geometry import haversine_km, medoid
 from .regions import RegionLocator, RegionPhrase, find_region_phrases, region_words, town_radius
@@ -40,7 +41,7 @@ class Geoparser:
 
     def parse(self, doc: Doc) -> list[Place]:
         """Every toponym and region phrase in ``doc``; offsets index ``doc.text``."""
-        text = doc.text
+        text = doc_text(doc)
         return self._places(text, recognise(doc, self.gazetteer, text), with_regions=True)
 
     def resolve_spans(self, text: str, spans: list[tuple[int, int]]) -> list[Place]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 
@@ -265,7 +265,14 @@ class Resolver:
         ctx = self._context(recognition, cands)
         ctx.footprints = _footprints(mentions, cands)
         ctx.text_admin1s = self._divisions_in_text(text, mentions)
-        first = [self._choose(m, c, ctx, cue, q) for m, c, cue, q in zip(mentions, cands, cues, qualifiers)]
+        # First pass: a name said again in the same way gets the same answer (reports repeat names).
+        first: list[Resolution] = []
+        seen: dict[tuple, Resolution] = {}
+        for m, c, cue, q in zip(mentions, cands, cues, qualifiers):
+            key = (m.text, m.is_dateline, cue, q)
+            if key not in seen:
+                seen[key] = self._choose(m, c, ctx, cue, q)
+            first.append(replace(seen[key], mention=m))
         # Second pass: coherence with the other places chosen in the first.
         for i, res in enumerate(first):
             if res.candidate is None:

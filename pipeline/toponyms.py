@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 from .dateline import Dateline, find_dateline
 from .gazetteer import Gazetteer
 from .names import fold
+from .nlp import doc_entities
 from .knowledge import load_data
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -254,7 +255,7 @@ def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recogn
     if dateline is not None:
         mentions.append(Mention(dateline.start, dateline.end, dateline.place, "dateline", "GPE", True,
                                 dateline.region))
-    ents = list(doc.ents)
+    ents = list(doc_entities(doc))
     for ent in ents:
         label = ent.label_
         if label not in PLACE_LABELS and label not in RELABEL_CANDIDATES:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,9 @@ class Entry:
     def feature(self) -> str:
         return f"{self.feature_class}.{self.feature_code}"
 
-    @property
+    @cached_property
     def kind(self) -> str:
-        """The ``Place.kind`` this entry resolves to."""
+        """The ``Place.kind`` this entry resolves to (asked for every candidate of every mention)."""
         code = self.feature_code
         if code.startswith("PCL"):
             return "country"
