@@ -419,12 +419,22 @@ function opsmapInstall(map) {
     for (var c = 0; c < clusterMarkers.length; c++) { counted += clusterMarkers[c].opsmapGroup.count; }
     return {singles: singles.size, clusters: clusterMarkers.length, counted: counted + singles.size, ids: ids};
   };
+  // The deepest zoom at which an event's uncertainty circle still fits the map: zooming further
+  // into an approximate location would pretend a precision the source does not give.
+  function fittingZoom(i, size) {
+    if (!(d.radius[i] > 0)) { return map.getMaxZoom(); }
+    var across = 0.8 * Math.min(size.x, size.y);
+    var metres = 40075016.686 * Math.cos(d.lat[i] * Math.PI / 180);
+    var z = Math.floor(Math.log2(across * metres / (2000 * d.radius[i]))) - 8;
+    return Math.max(map.getMinZoom(), Math.min(map.getMaxZoom(), z));
+  }
   // Bring one event out of its cluster: zoom to the shallowest level where it stands alone (or
-  // spread its cluster at the deepest zoom); done(true) once its marker is on the map.
+  // spread its cluster at the deepest zoom its precision allows); done(true) once its marker is on the map.
   api.reveal = function (id, done) {
     var i = indexOf(id);
     if (i < 0) { if (done) { done(false); } return; }
-    var target = L.latLng(d.lat[i], d.lon[i]), size = map.getSize(), deepest = map.getMaxZoom();
+    var target = L.latLng(d.lat[i], d.lon[i]), size = map.getSize();
+    var deepest = Math.max(map.getZoom(), fittingZoom(i, size));
     var z = map.getZoom();
     for (; z <= deepest; z++) {
       var centre = map.project(target, z);

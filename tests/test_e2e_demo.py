@@ -61,6 +61,10 @@ def test_demo_markers_holeb_popup_and_actor_filter(demo, page) -> None:
     assert len(holeb) == 1
     raid = holeb.iloc[0]
     frame = click_marker(page, raid.event_id)
+    # it shares its region point with another event, yet the map does not zoom past what an
+    # 87 km uncertainty allows (the whole circle stays in view)
+    assert raid.geo_radius_km > 50
+    assert frame.evaluate("() => window.map.getZoom()") <= 8
     popup = frame.locator(".leaflet-popup-content")
     text = popup.inner_text()
     for expected in ("2023-04-17", "US-led Coalition", "Islamic State", raid.location):
