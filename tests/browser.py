@@ -102,6 +102,19 @@ def launch_chromium(playwright, **kwargs):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, **kwargs)
 
 
+@contextlib.contextmanager
+def chromium_browser() -> Iterator[object]:
+    """A headless Chromium for a whole test module (pages get their own contexts)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 def is_local(url: str) -> bool:
     parsed = urlparse(url)
     if parsed.scheme in {"data", "blob", "about"}:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import (assert_map_shows, choose_option, chromium_available, click_marker, launch_chromium,
+from browser import (assert_map_shows, choose_option, chromium_available, chromium_browser, click_marker,
                      open_page, open_tab, run_number, serve_dashboard, shown_count, wait_for_app,
                      wait_for_markers, wait_for_rerun)
 from pipeline.event import Event
@@ -80,10 +80,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

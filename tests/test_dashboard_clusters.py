@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import (assert_map_shows, choose_option, chromium_available, click_marker, css_id, drawn_markers,
-                     launch_chromium, open_page, run_number, serve_dashboard, shown_count, wait_for_app,
+from browser import (assert_map_shows, choose_option, chromium_available, chromium_browser, click_marker, css_id,
+                     drawn_markers, open_page, run_number, serve_dashboard, shown_count, wait_for_app,
                      wait_for_markers)
 from pipeline.event import Event
 from pipeline.report import Report
@@ -73,10 +73,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+    with chromium_browser() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
