@@ -236,11 +236,9 @@ def render_exports(shown: pd.DataFrame) -> None:
 
 
 def footer(tiles: str) -> None:
-    credits = [GEONAMES_CREDIT, DIVISION_CREDIT]
+    credits = [GEONAMES_CREDIT, DIVISION_CREDIT, NATURAL_EARTH_CREDIT]
     if tiles.strip().lower() == "openstreetmap":
         credits.append(OSM_CREDIT)
-    elif mapview.tile_layer(tiles) is None:
-        credits.append(NATURAL_EARTH_CREDIT)
     st.divider()
     st.caption(" ".join(credits))
 
@@ -258,8 +256,7 @@ def main() -> None:
     st.set_page_config(page_title="opsmap", page_icon="🗺️", layout="wide")
     settings = load_settings()
     assets.ensure_vendor_assets()
-    if mapview.tile_layer(settings.tiles) is None:
-        basemap.ensure_outline_file()
+    basemap.ensure_outline_file()
     st.title("opsmap")
     db_path = Path(settings.db_path)
     version = store_version(db_path)

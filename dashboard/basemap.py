@@ -1,8 +1,9 @@
-"""An offline basemap: country outlines and names when no tile server is set or reachable.
+"""An offline basemap: country outlines and names, whether or not a tile server is set or reachable.
 
 Without tiles the events float on a grey square and an analyst cannot tell Syria from Iraq. The
 outlines come from Natural Earth through :mod:`pipeline.boundaries`, are written once as a static
-file beside the vendored Leaflet, and are drawn on a canvas below the events.
+file beside the vendored Leaflet, and are drawn on a canvas below the events. With tiles they lie
+under the tiles, so a laptop that cannot reach the tile server still shows where things are.
 """
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ class CountryOutlines(MacroElement):
   var map = {{ this._parent.get_name() }};
   map.getContainer().style.background = "#dbe7f0";
   var pane = map.createPane("opsmap-basemap");
-  pane.style.zIndex = 250;  // above tiles (200), below events (400)
+  // without tiles: above the (empty) tile pane; with tiles: under them, showing where they fail
+  pane.style.zIndex = {{ 150 if this.below_tiles else 250 }};
   pane.style.pointerEvents = "none";
   var labels = [];
   fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
@@ -71,7 +73,8 @@ class CountryOutlines(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, url: str = OUTLINE_URL) -> None:
+    def __init__(self, url: str = OUTLINE_URL, below_tiles: bool = False) -> None:
         super().__init__()
         self._name = "CountryOutlines"
         self.url = url
+        self.below_tiles = below_tiles

@@ -263,8 +263,7 @@ def base_map(tiles: str = "openstreetmap", attribution: str = "") -> folium.Map:
     base = tile_layer(tiles, attribution)
     if base is not None:
         base.add_to(fmap)
-    else:
-        basemap.CountryOutlines().add_to(fmap)
+    basemap.CountryOutlines(below_tiles=base is not None).add_to(fmap)
     EventLayer().add_to(fmap)
     return fmap
 

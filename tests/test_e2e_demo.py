@@ -33,12 +33,12 @@ def demo(tmp_path_factory, gazetteer_path) -> Iterator[tuple[str, object, Path]]
     log = folder / "outbound.log"
     env = {"OPSMAP_NONET_LOG": str(log), "PYTHONPATH": os.pathsep.join([str(NONET), str(ROOT)])}
     with serve_dashboard(settings.db_path, tiles="none", env=env, log_path=folder / "streamlit.log") as url:
-        yield url, events, log
+        yield url, events, log, settings.db_path
 
 
 @pytest.fixture
 def page(demo):
-    url, _, _ = demo
+    url, _, _, _ = demo
     with playwright_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         page = open_page(browser, url)
@@ -48,7 +48,7 @@ def page(demo):
 
 
 def test_demo_markers_holeb_popup_and_actor_filter(demo, page) -> None:
-    _, events, outbound_log = demo
+    _, events, outbound_log, _ = demo
     mapped = events[events.latitude.notna() & ~events.is_summary]
     assert len(mapped) >= 10  # every demo operation, each with a place
 
@@ -97,3 +97,21 @@ def test_offline_basemap_without_tiles(demo, page) -> None:
     assert {"Syria", "Iraq"} <= set(labels), labels
     assert page.blocked_requests == []
     assert "Natural Earth" in page.locator("[data-testid='stCaptionContainer']").last.inner_text()
+
+
+def test_basemap_under_unreachable_tiles(demo, tmp_path) -> None:
+    """With OpenStreetMap tiles set but no network, the outlines still show the region under them."""
+    _, _, _, db_path = demo
+    with serve_dashboard(db_path, tiles="openstreetmap", log_path=tmp_path / "streamlit.log") as url, \
+            playwright_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = open_page(browser, url)
+        wait_for_app(page)
+        frame = wait_for_markers(page)
+        frame.wait_for_function("() => window.opsmapBasemap && window.opsmapBasemap.countries > 200",
+                                timeout=30_000)
+        page.wait_for_timeout(500)
+        assert any("tile.openstreetmap.org" in u for u in page.blocked_requests)  # tried, and failed
+        footer = page.locator("[data-testid='stCaptionContainer']").last.inner_text()
+        assert "OpenStreetMap" in footer and "Natural Earth" in footer and "GeoNames" in footer
+        browser.close()
