@@ -41,6 +41,13 @@ class CueMatch(Generic[T]):
     payload: T
 
 
+#: (orth, lower, lemma) string ids -> a word's match keys and their distinct values (None: a dash,
+#: skipped); shared by all docs of the process, since the same vocabulary recurs; emptied when it
+#: grows past the limit.
+_TOKEN_KEYS: dict[tuple[int, int, int], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
+_TOKEN_KEYS_MAX = 500_000
+
+
 class CueIndex(Generic[T]):
     """Longest-match lookup of many phrases over tokens, by surface form or lemma.
 
@@ -72,13 +79,23 @@ class CueIndex(Generic[T]):
             word_idx: list[int] = []
             keys: list[tuple[str, ...]] = []
             positions: dict[str, list[int]] = {}
+            if len(_TOKEN_KEYS) > _TOKEN_KEYS_MAX:
+                _TOKEN_KEYS.clear()
+            known = _TOKEN_KEYS
             for i, (orth, lower_id, lemma_id, is_space) in enumerate(rows):
-                text = strings[orth]
-                if is_space or text in {"-", "–"}:
+                if is_space:
                     continue
-                lower, lemma = strings[lower_id], strings[lemma_id].lower()
-                token_keys = (text, lower) if lemma == lower else (text, lower, lemma)
-                for key in dict.fromkeys(token_keys):
+                entry = known.get((orth, lower_id, lemma_id), False)
+                if entry is False:  # words recur across reports: their keys are worked out once
+                    text = strings[orth]
+                    lower, lemma = strings[lower_id], strings[lemma_id].lower()
+                    token_keys = (text, lower) if lemma == lower else (text, lower, lemma)
+                    entry = None if text in {"-", "–"} else (token_keys, tuple(dict.fromkeys(token_keys)))
+                    known[(orth, lower_id, lemma_id)] = entry
+                if entry is None:
+                    continue
+                token_keys, distinct = entry
+                for key in distinct:
                     positions.setdefault(key, []).append(len(keys))
                 word_idx.append(i)
                 keys.append(token_keys)
