@@ -32,6 +32,18 @@ _VARIANT_MIN_SIMILARITY = {2: 85, 3: 75}
 VARIANT_MIN_SIMILARITY = 70
 
 
+def _lookup_key(text: str) -> str:
+    """The folded form names are looked up by ("The Hague" and "Hague" are one key)."""
+    key = fold(text)
+    return key[4:] if key.startswith("the ") else key
+
+
+def _ranked(found: list[Candidate]) -> list[Candidate]:
+    """Best match first, then the most populous; at most MAX_CANDIDATES."""
+    found.sort(key=lambda c: (-c.match_score, -c.entry.population))
+    return found[:MAX_CANDIDATES]
+
+
 def entry_from_row(row: tuple) -> Entry:
     return Entry(*row)
 
@@ -46,9 +58,19 @@ class NameMatcher:
 
     def exact_candidates(self, text: str) -> list[Candidate]:
         """Only exact and alternate names (no variants, no fuzzy): cheap checks in recognition."""
-        key = fold(text)
-        if key.startswith("the "):
-            key = key[4:]
+        return _ranked(self._exact_forms(_lookup_key(text), text))
+
+    def candidates(self, text: str) -> list[Candidate]:
+        key = _lookup_key(text)
+        found = self._exact_forms(key, text)
+        if key and not found:
+            found = self._variants(text, key)
+        if key and not found:
+            found = self._fuzzy_matches(key)
+        return _ranked(found)
+
+    def _exact_forms(self, key: str, text: str) -> list[Candidate]:
+        """Exact and alternate names for ``key``, then for it without its Arabic article."""
         if not key:
             return []
         found = self._exact(key, text)
@@ -56,22 +78,7 @@ class NameMatcher:
             bare = strip_articles(key)
             if bare != key:
                 found = self._exact(bare, text)
-        found.sort(key=lambda c: (-c.match_score, -c.entry.population))
-        return found[:MAX_CANDIDATES]
-
-    def candidates(self, text: str) -> list[Candidate]:
-        key = fold(text)
-        if key.startswith("the "):
-            key = key[4:]
-        if not key:
-            return []
-        found = self.exact_candidates(text)
-        if not found:
-            found = self._variants(text, key)
-        if not found:
-            found = self._fuzzy_matches(key)
-        found.sort(key=lambda c: (-c.match_score, -c.entry.population))
-        return found[:MAX_CANDIDATES]
+        return found
 
     def _exact(self, key: str, text: str) -> list[Candidate]:
         rows = self._conn.execute(
