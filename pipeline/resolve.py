@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 
 from .gazetteer import Candidate, Gazetteer
@@ -172,6 +173,15 @@ def _towns_by_country(found: tuple[Candidate, ...], key: str) -> dict[str, int]:
     return out
 
 
+class _NameFacts(NamedTuple):
+    """What all the candidates of one name say, worked out once before each candidate is scored."""
+
+    key: str  # the folded name
+    towns_by_country: dict[str, int]
+    names_a_country: bool
+    state_population: int  # of the most populous first-level division bearing the name exactly
+
+
 def _names_a_country(found: tuple[Candidate, ...]) -> bool:
     return any(c.entry.kind == "country" and c.match_score >= 0.95 for c in found)
 
@@ -228,7 +238,7 @@ class Context:
         focus = set(self.place_countries)
         if self.dateline_country:
             focus.add(self.dateline_country)
-        return focus or {cc for cc, n in self.countries.items() if n > 0}
+        return focus or self.mentioned()
 
     def country_share(self, cc: str) -> float:
         total = sum(self.countries.values())
@@ -364,7 +374,7 @@ class Resolver:
                     return cand.entry.country_code, ""
         return None
 
-    def _score(self, cand: Candidate, mention: Mention, facts: tuple[dict[str, int], bool, int], ctx: Context,
+    def _score(self, cand: Candidate, mention: Mention, facts: _NameFacts, ctx: Context,
                cue: str, qualifier: tuple[str, str] | None, index: int | None) -> float:
         entry = cand.entry
         score = cand.match_score + W_POPULATION * math.log10(entry.population + 1)
@@ -377,12 +387,12 @@ class Resolver:
             # "Aleppo" is the city, "Florida" the state: a town wins only when it is a big part
             # of the same-named division.
             floor = max(1000, SAME_NAME_TOWN_SHARE * entry.population)
-            if facts[0].get(entry.country_code, -1) >= floor:
+            if facts.towns_by_country.get(entry.country_code, -1) >= floor:
                 score -= SAME_NAME_DIVISION_PENALTY
-        if entry.kind != "country" and qualifier is None and facts[1]:
+        if entry.kind != "country" and qualifier is None and facts.names_a_country:
             score -= COUNTRY_NAME_PENALTY  # "Russia" is the country unless qualified ("Russia, Ohio")
         if (entry.kind == "place" and qualifier is None and cue not in ("place", "town")
-                and entry.population * STATE_NAME_TOWN_RATIO < facts[2]):
+                and entry.population * STATE_NAME_TOWN_RATIO < facts.state_population):
             # "Florida" is the state, not Florida, New York (2,899 people), unless qualified or cued.
             score -= STATE_NAME_PENALTY
         if cue == "division":
@@ -393,7 +403,7 @@ class Resolver:
             # "Lebanon woman", "Berea police": a town, all the more not a country.
             # A county has police and residents too: only states and countries lose.
             score += W_PLACE_CUE if entry.kind == "place" else -W_TOWN_CUE.get(entry.kind, 0.0)
-            if entry.kind != "country" and facts[1]:
+            if entry.kind != "country" and facts.names_a_country:
                 score += COUNTRY_NAME_PENALTY  # the cue outweighs "Lebanon is the country"
         if entry.country_code:
             score += W_COUNTRY_SHARE * ctx.country_share(entry.country_code)
@@ -420,10 +430,10 @@ class Resolver:
             nearest = _nearest_other(entry.lat, entry.lon, ctx.points, index)
             if nearest is not None:
                 score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
-        if cand.match_score >= 0.9 and _in_named_county(entry, fold(mention.text), ctx.footprints):
+        if cand.match_score >= 0.9 and _in_named_county(entry, facts.key, ctx.footprints):
             score += W_NAMED_COUNTY if entry.kind == "place" else W_COUNTY_HOLDS_TOWN
         if entry.kind in ("place", "admin2", "admin1"):
-            score += W_SUPPORT * min(MAX_SUPPORT, _support(entry, fold(mention.text), ctx.footprints))
+            score += W_SUPPORT * min(MAX_SUPPORT, _support(entry, facts.key, ctx.footprints))
         return score
 
     def _choose(self, mention: Mention, found: tuple[Candidate, ...], ctx: Context, cue: str,
@@ -431,9 +441,10 @@ class Resolver:
         if not found:
             return Resolution(mention, None, 0.0,
                               f"unresolved: no gazetteer name matches '{mention.text}' (exact, variant or fuzzy)")
-        state_population = max((c.entry.population for c in found if c.entry.kind == "admin1"
-                                 and c.match_score >= 1.0), default=0)
-        facts = (_towns_by_country(found, fold(mention.text)), _names_a_country(found), state_population)
+        key = fold(mention.text)
+        facts = _NameFacts(key, _towns_by_country(found, key), _names_a_country(found),
+                           max((c.entry.population for c in found if c.entry.kind == "admin1"
+                                and c.match_score >= 1.0), default=0))
         scored = sorted(((self._score(c, mention, facts, ctx, cue, qualifier, index), c) for c in found),
                         key=lambda sc: -sc[0])
         best_score, best = scored[0]
