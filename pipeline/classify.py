@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from .knowledge import load_data
 from .nlp import doc_entities
 from .detect import FACTUAL, CueIndex, CueMatch, factuality, governing_verb, is_earlier_event, segments
-from .typer import TrainedTyper
+from .typer import TrainedTyper, trained_typer
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ VIOLENCE = "@violence"  # payload key of the method-less violence cues, routed b
 class TypeClassifier:
     """Scores text spans against the sub-event types of the typology file."""
 
-    def __init__(self, data: dict | None = None, typer: "TrainedTyper | None" = None) -> None:
+    def __init__(self, data: dict | None = None, typer: TrainedTyper | None = None) -> None:
         data = data or load_data("event_types.yaml")
         self.typer = typer
         self.typer_weight = float(data.get("typer_weight", 0.0))
@@ -330,7 +330,6 @@ class TypeClassifier:
         return Classification(best, scores[best_key], scores, voters[best_key], generic_matches, reason,
                               voter_weights[best_key])
 
-
     def _typer_alone(self, span: Span | Doc, scores: dict[str, float],
                      generic: list[CueMatch]) -> Classification | None:
         """A whole text on which the rules found no or only weak cues: the typer's label when it is sure
@@ -352,11 +351,7 @@ class TypeClassifier:
 def default_classifier(model: str | None = None) -> TypeClassifier:
     """The classifier over the shipped typology, built once per process. With the name of a spaCy
     model, the trained typer (over that model's lemmas) helps the rules when they are unsure."""
-    if model is None:
-        return TypeClassifier()
-    from .typer import trained_typer
-
-    return TypeClassifier(typer=trained_typer(model))
+    return TypeClassifier(typer=trained_typer(model) if model is not None else None)
 
 
 def classifier_for(settings) -> TypeClassifier:

@@ -376,7 +376,7 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
         civilian_targeting=civilian,
         iso=iso_numeric(cc),
         region=acled_region(cc),
-        country=place.country if place else "",
+        country=country,
         admin1=place.admin1 if place else "",
         admin2=place.admin2 if place else "",
         location=(place.name or place.text) if place else "",
