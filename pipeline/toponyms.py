@@ -327,13 +327,17 @@ def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mention
     for surface in sure:
         for hit in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", text):
             start, end = hit.start(), hit.end()
-            if any(s < end and start < e for s, e in taken) or any(s <= start and end <= e and (s, e) != (start, end)
-                                                                   for s, e in person_spans):
+            if any(s < end and start < e for s, e in taken) or _inside_person(start, end, person_spans):
                 continue
             extra.append(Mention(start, end, surface, "propagated", ""))
             taken.append((start, end))
     kept = _dateline_elsewhere(text, gazetteer, kept + extra, person_spans)
     return sorted(kept, key=lambda m: m.start)
+
+
+def _inside_person(start: int, end: int, person_spans: list[tuple[int, int]]) -> bool:
+    """The span is part of a longer person's name ("Jordan" in "Michael Jordan")."""
+    return any(s <= start and end <= e and (s, e) != (start, end) for s, e in person_spans)
 
 
 def _dateline_elsewhere(text: str, gazetteer: Gazetteer, mentions: list[Mention],
@@ -353,7 +357,7 @@ def _dateline_elsewhere(text: str, gazetteer: Gazetteer, mentions: list[Mention]
         inside = [m for m in out if start <= m.start and m.end <= end]
         if any(m.start < end and start < m.end and m not in inside for m in out):
             continue
-        if any(s <= start and end <= e and (s, e) != (start, end) for s, e in person_spans):
+        if _inside_person(start, end, person_spans):
             continue
         out = [m for m in out if m not in inside]
         out.append(Mention(start, end, text[start:end], "propagated", "dateline"))
