@@ -36,6 +36,9 @@ TABLE_ROW_LIMIT = 10_000
 TABLE_COLUMNS = ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "location",
                  "geo_precision", "fatalities", "source", "notes", "event_id"]
 FOCUS_ZOOM = 11
+MAP_KEY = "events_map"
+#: session_state flag: this session's map has drawn its first view (see ``eventlayer.js``)
+MAP_DRAWN = "_map_drawn"
 
 #: session_state key of each filter widget
 WIDGET_KEYS = {
@@ -216,6 +219,19 @@ def on_table_select(table: pd.DataFrame) -> None:
         st.session_state["map_focus"] = (float(event["latitude"]), float(event["longitude"]))
 
 
+def render_timeline(db_path: str, version: float, view_key: str, options: flt.FilterOptions) -> None:
+    """Events per period by type; a brushed period becomes the date filter."""
+    if not st.session_state.get(MAP_DRAWN):
+        # Held back until the map has drawn its first view: Vega-Lite's bundle would compete with
+        # the map for the browser's main thread and delay the first usable map by about 0.5 s.
+        st.caption("The timeline is drawn as soon as the map is up.")
+        return
+    st.caption("Drag across the chart to set the date filter to that period.")
+    chart = timeline.timeline_chart(*timeline_counts(db_path, version, view_key))
+    st.altair_chart(chart, key="timeline", on_select=lambda: on_timeline_select(options),
+                    selection_mode=timeline.SELECTION_NAME, width="stretch")
+
+
 def render_table(shown: pd.DataFrame) -> None:
     table = shown.head(TABLE_ROW_LIMIT).reset_index(drop=True)
     if len(shown) > TABLE_ROW_LIMIT:
@@ -241,6 +257,12 @@ def footer(tiles: str) -> None:
         credits.append(OSM_CREDIT)
     st.divider()
     st.caption(" ".join(credits))
+
+
+def note_map_report() -> None:
+    """The map reports once that it has drawn; from then on the timeline is drawn too."""
+    if (st.session_state.get(MAP_KEY) or {}).get("opsmap_drawn"):
+        st.session_state[MAP_DRAWN] = True
 
 
 def selected_from_map(result: dict | None) -> str | None:
@@ -289,7 +311,9 @@ def main() -> None:
     shown = view.events
     not_drawn = len(shown) - view.drawn
     runs = st.session_state["_runs"] = st.session_state.get("_runs", 0) + 1  # lets tests see a rerun end
-    st.markdown(f"<span data-testid='opsmap-count' data-run='{runs}'>**{len(shown):,}** of {len(frame):,} "
+    drawn = "drawn" if st.session_state.get(MAP_DRAWN) else "pending"
+    st.markdown(f"<span data-testid='opsmap-count' data-run='{runs}' data-map='{drawn}'>"
+                f"**{len(shown):,}** of {len(frame):,} "
                 "events shown</span>"
                 + (f" ({not_drawn:,} without a single point — aggregates or unplaced — are in the table only)"
                    if not_drawn else ""), unsafe_allow_html=True)
@@ -302,9 +326,9 @@ def main() -> None:
         fmap = mapview.base_map(settings.tiles, settings.tiles_attribution)
         events = mapview.events_group(shown, fit=focus is None,
                                       payload_url=payload_url_for(str(db_path), version, view_key, shown))
-        result = st_folium(fmap, key="events_map", height=MAP_HEIGHT, use_container_width=True,
+        result = st_folium(fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
                            returned_objects=["last_object_clicked_tooltip"], feature_group_to_add=events,
-                           center=focus, zoom=FOCUS_ZOOM if focus else None)
+                           center=focus, zoom=FOCUS_ZOOM if focus else None, on_change=note_map_report)
     clicked = selected_from_map(result)
     if clicked:
         st.session_state["selected_event"] = clicked
@@ -322,10 +346,7 @@ def main() -> None:
         ["Timeline", "Table", "Export", "Add a report"], key="tab", on_change="rerun")
     if timeline_tab.open:
         with timeline_tab:
-            st.caption("Drag across the chart to set the date filter to that period.")
-            chart = timeline.timeline_chart(*timeline_counts(str(db_path), version, view_key))
-            st.altair_chart(chart, key="timeline", on_select=lambda: on_timeline_select(options),
-                            selection_mode=timeline.SELECTION_NAME, width="stretch")
+            render_timeline(str(db_path), version, view_key, options)
     if table_tab.open:
         with table_tab:
             render_table(shown)

@@ -384,6 +384,16 @@ function opsmapInstall(map) {
     fillLegend();
     api.shown += 1;
     api.ready = true;
+    if (api.shown === 1) { announceDrawn(); }
+  }
+  // Tell the app once that the map has drawn its first view: the app holds back the timeline
+  // until then, so that Vega-Lite's bundle does not compete with the map for the page's main
+  // thread while the page loads. Sent with Streamlit's component protocol (what
+  // streamlit-folium's own reports use), as a value streamlit-folium's reports never carry.
+  function announceDrawn() {
+    if (window.parent === window) { return; }
+    window.parent.postMessage({isStreamlitMessage: true, type: "streamlit:setComponentValue",
+                               value: {opsmap_drawn: true}, dataType: "json"}, "*");
   }
   var latest = 0;
   window.opsmapShow = function (data, fit) {

@@ -159,11 +159,14 @@ def open_page(browser, url: str, *, viewport: dict | None = None, accept_downloa
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the Streamlit script has finished its current run."""
+    """Wait until the Streamlit script has finished its current run and, on a page with a map,
+    until the rerun that follows the map's first drawing (it draws the timeline) has finished."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_function(
         "() => { const app = document.querySelector(\"[data-testid='stApp']\");"
-        " return app && app.getAttribute('data-test-script-state') === 'notRunning'; }",
+        " if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') { return false; }"
+        " const count = document.querySelector(\"[data-testid='opsmap-count']\");"
+        " return !count || count.getAttribute('data-map') === 'drawn'; }",
         timeout=timeout)
 
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from browser import (assert_map_shows, choose_option, chromium_available, chromium_browser, click_marker,
+from browser import (assert_map_shows, block_outside, choose_option, chromium_available, chromium_browser, click_marker,
                      open_page, open_tab, run_number, serve_dashboard, shown_count, wait_for_app,
                      wait_for_markers, wait_for_rerun)
 from pipeline.event import Event
@@ -227,6 +227,40 @@ def test_missing_store_shows_a_message_not_a_traceback(browser, tmp_path) -> Non
             assert page.locator("[data-testid='stException']").count() == 0
         finally:
             page.context.close()
+
+
+ORDER_PROBE = """() => {
+  window.__order = [];
+  const tick = () => {
+    const frame = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+    const win = frame && frame.contentWindow;
+    if (!window.__order.includes("map") && win && win.opsmap && win.opsmap.ready) { window.__order.push("map"); }
+    if (!window.__order.includes("timeline") && document.querySelector("[data-testid='stVegaLiteChart']")) {
+      window.__order.push("timeline");
+    }
+    if (window.__order.length < 2) { setTimeout(tick, 5); }
+  };
+  tick();
+}"""
+
+
+def test_timeline_is_drawn_once_the_map_is_up(browser, server) -> None:
+    """On load the map comes first (Vega-Lite would compete with it); then the app reruns once and
+    draws the timeline, with no further reruns."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(f"({ORDER_PROBE})()")
+    page = context.new_page()
+    blocked = block_outside(page)
+    try:
+        page.goto(server)
+        wait_for_app(page)  # includes the rerun that follows the map's first drawing
+        page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+        assert page.evaluate("window.__order") == ["map", "timeline"]
+        assert run_number(page) == "2"  # the first run, and the one the map's report started
+        assert page.get_by_text("The timeline is drawn as soon as the map is up.").count() == 0
+        assert blocked == []
+    finally:
+        context.close()
 
 
 def test_brushing_the_timeline_sets_the_date_filter(browser, server) -> None:
