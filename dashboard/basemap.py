@@ -41,7 +41,20 @@ class CountryOutlines(MacroElement):
   pane.style.zIndex = {{ 150 if this.below_tiles else 250 }};
   pane.style.pointerEvents = "none";
   var labels = [];
+  // Drawn after the events' first view: fitting the map to the events moves the view, and a
+  // basemap drawn before that would be drawn twice while the events wait.
+  // (If the events never come, it is drawn after a few seconds all the same.)
+  function afterFirstView(draw) {
+    if (!window.opsmap || window.opsmap.shown > 0) { draw(); return; }
+    var done = false;
+    function once() { if (!done) { done = true; draw(); } }
+    window.addEventListener("opsmap-first-view", once, {once: true});
+    setTimeout(once, 3000);
+  }
   fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (data) {
+    afterFirstView(function () { drawOutlines(data); });
+  });
+  function drawOutlines(data) {
     L.geoJSON(data, {
       pane: "opsmap-basemap", interactive: false, renderer: L.canvas({pane: "opsmap-basemap"}),
       style: {color: "#8c8c8c", weight: 0.8, fillColor: "#f6f4ee", fillOpacity: 1}
@@ -64,7 +77,7 @@ class CountryOutlines(MacroElement):
     map.on("zoomend", showLabels);
     showLabels();
     window.opsmapBasemap = {countries: data.features.length};
-  });
+  }
   var css = document.createElement("style");
   css.textContent = ".opsmap-country-label{color:#6b6b6b;font:11px sans-serif;white-space:nowrap;" +
     "transform:translate(-50%,-50%);text-shadow:0 0 2px #fff}";

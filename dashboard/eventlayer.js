@@ -186,7 +186,9 @@ function opsmapInstall(map) {
       marker.setLatLng(spot || [d.lat[i], d.lon[i]]);
     });
     last = grouping;
+    redraws += 1;
   }
+  var redraws = 0;
   map.on("moveend", redraw);
   map.on("click", function () { if (spread) { spread = null; redraw(); } });
   events.on("add", redraw);
@@ -298,19 +300,25 @@ function opsmapInstall(map) {
       ctx.lineWidth = 1;
       var scale = 256 * Math.pow(2, map.getZoom()), origin = map.getPixelBounds().min;
       var metresPerPixel = 40075016.686 / scale;
+      // One path per event type, filled and stroked once: thousands of separate dashed strokes
+      // cost tens of milliseconds. (Overlapping rings of a type share one faint fill.)
       for (var t = 0; t < d.types.length; t++) {
-        ctx.strokeStyle = d.colours[t];
-        ctx.fillStyle = d.colours[t] + "10";  // #rrggbbaa: about 6 % opaque
+        ctx.beginPath();
+        var any = false;
         for (var i = 0; i < n; i++) {
           if (d.type[i] !== t || !(d.radius[i] > 0)) { continue; }
           var x = mx[i] * scale - origin.x, y = my[i] * scale - origin.y;
           var r = d.radius[i] * 1000 / (metresPerPixel * Math.cos(d.lat[i] * Math.PI / 180));
           if (x + r < 0 || y + r < 0 || x - r > size.x || y - r > size.y) { continue; }
-          ctx.beginPath();
+          ctx.moveTo(x + r, y);
           ctx.arc(x, y, r, 0, 2 * Math.PI);
-          ctx.fill();
-          ctx.stroke();
+          any = true;
         }
+        if (!any) { continue; }
+        ctx.strokeStyle = d.colours[t];
+        ctx.fillStyle = d.colours[t] + "10";  // #rrggbbaa: about 6 % opaque
+        ctx.fill();
+        ctx.stroke();
       }
     }
   });
@@ -365,8 +373,7 @@ function opsmapInstall(map) {
     singles.clear();
     project();
     api.count = n;
-    var first = !api.shown;
-    if (first && n <= d.circlesOnUpTo) { map.addLayer(rings); }
+    var first = !api.shown, before = redraws;
     if (fit && n > 0) {
       var south = 90, west = 180, north = -90, east = -180;
       for (var i = 0; i < n; i++) {
@@ -377,14 +384,20 @@ function opsmapInstall(map) {
       }
       map.fitBounds([[south, west], [north, east]], {padding: [30, 30], maxZoom: 9, animate: false});
     }
-    redraw();
-    if (map.hasLayer(rings)) { rings.draw(); }
+    if (redraws === before) {  // the view did not move (a move has redrawn events and rings)
+      redraw();
+      if (map.hasLayer(rings)) { rings.draw(); }
+    }
+    if (first && n <= d.circlesOnUpTo) { map.addLayer(rings); }  // drawn as it is added
     heatFilled = false;
     if (heat && map.hasLayer(heat)) { fillHeat(); }
     fillLegend();
     api.shown += 1;
     api.ready = true;
-    if (api.shown === 1) { announceDrawn(); }
+    if (api.shown === 1) {
+      announceDrawn();
+      window.dispatchEvent(new Event("opsmap-first-view"));  // the basemap waits for it
+    }
   }
   // Tell the app once that the map has drawn its first view: the app holds back the timeline
   // until then, so that Vega-Lite's bundle does not compete with the map for the page's main
