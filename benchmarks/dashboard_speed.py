@@ -9,11 +9,19 @@ and Chromium (outside requests blocked) measures
   * cold load: page opened right after the server started (empty caches) until the map holds the
     view's events and has drawn its markers and clusters (``window.opsmap.ready``: it can be panned,
     zoomed and clicked from then on), and until the app's script run has finished too;
-  * warm load: the same in a new browser context (Streamlit's caches warm, as for a second analyst);
+  * warm load: the same in a new browser context (Streamlit's caches warm, as for a second analyst
+    whose browser has never opened the dashboard: nothing in its HTTP cache);
+  * return visit: a new tab in the browser context of the last warm load (its HTTP cache holds
+    Streamlit's and the map's scripts, as for an analyst opening the dashboard again);
   * filter latency: from choosing an event type in the sidebar until the new map has drawn exactly
     the filtered events;
   * for reference, in the same conditions: an empty Streamlit page (a title and one line) served
     the same way, from ``page.goto`` until its script run has finished and the line is shown.
+
+Chromium cannot reach anything outside 127.0.0.1 (``launch_chromium(offline=True)``), and requests
+are not intercepted by Playwright, which would add a round trip to this process per request (about
+0.3 s over a page load that no analyst pays); outside requests are recorded and must be none.
+``--intercept`` times with Playwright's interception instead, as the browser tests run.
 """
 from __future__ import annotations
 
@@ -30,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import (MAP_IFRAME, launch_chromium, open_page, run_number, serve_dashboard,  # noqa: E402
-                     sidebar_multiselect, wait_for_app, wait_for_rerun)
+from browser import (MAP_IFRAME, launch_chromium, open_page, record_outside, run_number,  # noqa: E402
+                     serve_dashboard, sidebar_multiselect, wait_for_app, wait_for_rerun)
 from pipeline.event import Event  # noqa: E402
 from pipeline.report import Report  # noqa: E402
 from pipeline.store import Store  # noqa: E402
@@ -96,10 +104,19 @@ def wait_for_map(page, expected: int, *, drawn: bool = False, timeout: float = 1
            }""", arg=[MAP_IFRAME, expected, drawn], timeout=timeout, polling=50)
 
 
-def timed_load(browser, base_url: str, expected: int) -> tuple[float, float, object]:
-    """Seconds until the markers show (the map is usable) and until the app's run has finished."""
+INTERCEPT = False  # set by --intercept
+
+
+def timed_load(browser, base_url: str, expected: int, context=None) -> tuple[float, float, object]:
+    """Seconds until the markers show (the map is usable) and until the app's run has finished;
+    in a new browser context, or in a new tab of ``context`` (whose HTTP cache is warm)."""
     started = time.perf_counter()
-    page = open_page(browser, base_url)
+    if context is None:
+        page = open_page(browser, base_url, intercept=INTERCEPT)
+    else:
+        page = context.new_page()
+        page.blocked_requests = record_outside(page)
+        page.goto(base_url)
     wait_for_map(page, expected, drawn=True)
     first = time.perf_counter() - started
     wait_for_map(page, expected)
@@ -133,7 +150,7 @@ def measure_empty_page(repeats: int) -> dict[str, float]:
 
     def load(browser, base_url: str) -> float:
         started = time.perf_counter()
-        page = open_page(browser, base_url)
+        page = open_page(browser, base_url, intercept=INTERCEPT)
         page.wait_for_selector("[data-testid='opsmap-count']", timeout=60_000)
         wait_for_app(page, timeout=60_000)
         seconds = time.perf_counter() - started
@@ -144,7 +161,7 @@ def measure_empty_page(repeats: int) -> dict[str, float]:
         app = Path(folder) / "empty_app.py"
         app.write_text(EMPTY_APP, encoding="utf-8")
         with serve_dashboard(Path(folder) / "none.sqlite", app=app) as base_url, sync_playwright() as playwright:
-            browser = launch_chromium(playwright)
+            browser = launch_chromium(playwright, offline=True)
             cold = load(browser, base_url)
             warm = [load(browser, base_url) for _ in range(repeats)]
             browser.close()
@@ -164,10 +181,10 @@ def measure(count: int, repeats: int) -> dict[str, float]:
         by_type = frame["event_type"].value_counts()
         with serve_dashboard(store, tiles="none", log_path=Path(folder) / "streamlit.log") as base_url, \
                 sync_playwright() as playwright:
-            browser = launch_chromium(playwright)
+            browser = launch_chromium(playwright, offline=True)
             cold_first, cold, page = timed_load(browser, base_url, count)
             page.context.close()
-            firsts, warm_runs, filter_runs = [], [], []
+            firsts, warm_runs, filter_runs, returns = [], [], [], []
             for i in range(repeats):
                 first, seconds, page = timed_load(browser, base_url, count)
                 firsts.append(first)
@@ -175,12 +192,17 @@ def measure(count: int, repeats: int) -> dict[str, float]:
                 event_type = EVENT_TYPES[i % len(EVENT_TYPES)]
                 filter_runs.append(timed_filter(page, event_type, int(by_type[event_type])))
                 assert page.blocked_requests == [], page.blocked_requests
+                page.close()
+                again, _, page = timed_load(browser, base_url, count, context=page.context)
+                returns.append(again)
+                assert page.blocked_requests == [], page.blocked_requests
                 page.context.close()
             browser.close()
     return {"events": count, "store_seconds": build_seconds, "cold_first": cold_first, "cold_load": cold,
             "warm_first": statistics.median(firsts), "warm_load": statistics.median(warm_runs),
             "warm_first_range": (min(firsts), max(firsts)),
-            "filter": statistics.median(filter_runs), "filter_max": max(filter_runs)}
+            "filter": statistics.median(filter_runs), "filter_max": max(filter_runs),
+            "return": statistics.median(returns), "return_range": (min(returns), max(returns))}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,22 +210,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3, help="warm loads and filter changes per size")
     parser.add_argument("--no-reference", action="store_true", help="skip the empty-page reference")
+    parser.add_argument("--intercept", action="store_true",
+                        help="block outside requests with Playwright's interception (slower pages)")
     args = parser.parse_args(argv)
+    global INTERCEPT
+    INTERCEPT = args.intercept
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    print(f"requests intercepted by Playwright: {'yes' if INTERCEPT else 'no'}")
     print("| events | cold: markers shown / app done (s) | warm: markers shown / app done (s, median)"
-          " | filter change (s, median / max) |")
-    print("|---:|---:|---:|---:|")
+          " | return visit: markers shown (s, median) | filter change (s, median / max) |")
+    print("|---:|---:|---:|---:|---:|")
     for count in args.sizes:
         result = measure(count, args.repeats)
         print(f"| {result['events']:,} | {result['cold_first']:.2f} / {result['cold_load']:.2f} | "
-              f"{result['warm_first']:.2f} / {result['warm_load']:.2f} | "
+              f"{result['warm_first']:.2f} / {result['warm_load']:.2f} | {result['return']:.2f} | "
               f"{result['filter']:.2f} / {result['filter_max']:.2f} |", flush=True)
         low, high = result["warm_first_range"]
-        print(f"|   | (warm markers shown: range {low:.2f}-{high:.2f}) | | |", flush=True)
+        back_low, back_high = result["return_range"]
+        print(f"|   | | (range {low:.2f}-{high:.2f}) | (range {back_low:.2f}-{back_high:.2f}) | |", flush=True)
     if not args.no_reference:
         empty = measure_empty_page(args.repeats)
         print(f"| empty Streamlit page (reference) | {empty['cold']:.2f} | {empty['warm']:.2f} "
-              f"(range {empty['warm_min']:.2f}-{empty['warm_max']:.2f}) | |", flush=True)
+              f"(range {empty['warm_min']:.2f}-{empty['warm_max']:.2f}) | | |", flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     return 0
 
