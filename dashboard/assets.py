@@ -1,9 +1,11 @@
 """Offline JavaScript and CSS for the map.
 
 folium loads Leaflet and its plugins from CDNs, which an air-gapped analyst cannot reach. We copy
-the same files from pip-installed packages (the ``xstatic-leaflet`` wheel and folium's own bundled
-leaflet.heat) into ``dashboard/static/vendor/``, which Streamlit serves at ``/app/static/vendor/``
-when it runs with ``--server.enableStaticServing true``.
+Leaflet from the pip-installed ``xstatic-leaflet`` wheel into ``dashboard/static/vendor/``, which
+Streamlit serves at ``/app/static/vendor/`` when it runs with ``--server.enableStaticServing
+true``. The small leaflet.heat plugin that folium bundles goes into the page with our own event
+layer (:data:`HEAT_SOURCE`): streamlit-folium loads script files one after the other, so each file
+costs the map a round trip before it can draw.
 """
 from __future__ import annotations
 
@@ -27,12 +29,12 @@ VENDOR_SOURCES: dict[str, Path] = {
     "leaflet/leaflet.js": Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js",
     "leaflet/leaflet.css": Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.css",
     "leaflet/images": Path(xstatic.pkg.leaflet.BASE_DIR) / "images",
-    "leaflet-heat/leaflet_heat.min.js": _FOLIUM_TEMPLATES / "leaflet_heat.min.js",
 }
+#: folium's copy of the leaflet.heat plugin (BSD 2-clause, Vladimir Agafonkin)
+HEAT_SOURCE = _FOLIUM_TEMPLATES / "leaflet_heat.min.js"
 
 LEAFLET_JS = f"{VENDOR_URL}/leaflet/leaflet.js"
 LEAFLET_CSS = f"{VENDOR_URL}/leaflet/leaflet.css"
-HEAT_JS = f"{VENDOR_URL}/leaflet-heat/leaflet_heat.min.js"
 
 
 def _copy_file(source: Path, target: Path) -> None:
@@ -63,4 +65,4 @@ def ensure_vendor_assets(vendor_dir: Path = VENDOR_DIR) -> Path:
 
 def heat_available() -> bool:
     """Whether the offline heat-map plugin ships with the installed folium."""
-    return VENDOR_SOURCES["leaflet-heat/leaflet_heat.min.js"].exists()
+    return HEAT_SOURCE.exists()

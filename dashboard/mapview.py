@@ -11,6 +11,8 @@ other URLs from the payload) and again in the browser.
 """
 from __future__ import annotations
 
+import functools
+
 import hashlib
 import json
 import math
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import folium
 import pandas as pd
-from folium.elements import JSCSSMixin, MacroElement
+from folium.elements import MacroElement
 from folium.template import Template
 
 from . import assets, basemap
@@ -177,7 +179,7 @@ def event_id_from_tooltip(tooltip: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-class EventLayer(JSCSSMixin):
+class EventLayer(MacroElement):
     """The map's event machinery (``eventlayer.js``): our own grid clustering of the events in
     view, type-coloured markers, uncertainty rings on a canvas, heat layer, layer control and
     legend. It draws nothing itself: an :class:`EventView` hands it a view's events, so a filter
@@ -191,12 +193,17 @@ opsmapInstall({{ this._parent.get_name() }});
 {% endmacro %}
 """)
 
-    default_js = [("leaflet_heat", assets.HEAT_JS)]
-
     def __init__(self) -> None:
         super().__init__()
         self._name = "EventLayer"
-        self.code = EVENT_LAYER_JS.read_text(encoding="utf-8")
+        self.code = event_layer_code()
+
+
+@functools.lru_cache(maxsize=1)
+def event_layer_code() -> str:
+    """``eventlayer.js``, preceded by the heat plugin when folium ships it (the layer does without)."""
+    heat = assets.HEAT_SOURCE.read_text(encoding="utf-8") + "\n" if assets.heat_available() else ""
+    return heat + EVENT_LAYER_JS.read_text(encoding="utf-8")
 
 
 class EventView(MacroElement):
