@@ -81,3 +81,27 @@ def test_reason_names_the_cues(nlp):
 def test_rules_of_this_round(nlp, text, sub_event_type):
     result = default_classifier().classify(nlp(text))
     assert result.subtype is not None and result.subtype.sub_event_type == sub_event_type, result.reason
+
+
+@pytest.mark.parametrize("text, sub_event_type", [
+    # "non-violent" says the protest was not violent
+    ("Security forces broke up a non-violent demonstration with live bullets, wounding ten protesters.",
+     "Excessive force against protesters"),
+    # a protest as the reason for an arrest is not the scene of one (ACLED: Arrests)
+    ("Police detained three students who organised the protests against the new law.", "Arrests"),
+    ("Security services arrested several opposition activists ahead of a planned rally in the capital.", "Arrests"),
+    # ... but protesters arrested, or people arrested at a protest, are a protest with intervention
+    ("Police arrested dozens of protesters who blocked the highway.", "Protest with intervention"),
+    ("Police arrested dozens of people during a protest outside parliament.", "Protest with intervention"),
+    # a date is not a march
+    ("A civilian was killed and two were wounded on 16 March when militants threw a grenade at a shop.", "Grenade"),
+    ("Thousands marched through the capital on Saturday against the new law.", "Peaceful protest"),
+])
+def test_protest_scene_rules(nlp, text, sub_event_type):
+    result = default_classifier().classify(nlp(text))
+    assert result.subtype is not None and result.subtype.sub_event_type == sub_event_type, result.reason
+
+
+def test_month_march_is_no_protest(nlp):
+    result = default_classifier().classify(nlp("An army officer was killed on March 7 when gunmen attacked his car."))
+    assert result.subtype is not None and result.subtype.event_type not in {"Protests", "Riots"}, result.reason
