@@ -105,3 +105,23 @@ def test_protest_scene_rules(nlp, text, sub_event_type):
 def test_month_march_is_no_protest(nlp):
     result = default_classifier().classify(nlp("An army officer was killed on March 7 when gunmen attacked his car."))
     assert result.subtype is not None and result.subtype.event_type not in {"Protests", "Riots"}, result.reason
+
+
+@pytest.mark.parametrize("text, case_label", [
+    # ACLED codes a demonstration whatever it is about: an accident or a crime as its topic stays a protest
+    ("Protests demanding justice for three pupils killed in a road accident spread to several towns.", "PEACE_PROTEST"),
+    ("Demonstrators marched to the police headquarters to demand action against drug trafficking gangs.",
+     "PEACE_PROTEST"),
+    ("Hundreds of people protested outside the factory after a gas leak poisoned dozens of workers.", "PEACE_PROTEST"),
+    # ... while the accident or crime itself is no operation
+    ("A bus accident killed twelve passengers on the highway.", "MAN_MADE_DISASTER"),
+    ("Police seized two kilos of heroin from a smuggler at the border.", "ORG_CRIME"),
+    # people displaced by violence: the flight is what is reported
+    ("Thousands of families have fled their villages because of attacks by armed groups, aid agencies said.", "OTHER"),
+    ("More than 20,000 people have been displaced by fighting in the province this month, the UN said.", "OTHER"),
+    # survivors who fled an attack do not make it a displacement
+    ("Gunmen attacked a village, killing ten residents, and survivors fled to the nearby town.", "ATTACK"),
+])
+def test_protest_topics_and_displacement(nlp, text, case_label):
+    result = default_classifier().classify(nlp(text))
+    assert result.subtype is not None and result.subtype.case_label == case_label, result.reason
