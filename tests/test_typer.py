@@ -118,3 +118,11 @@ def test_first_sentence_counts_twice_in_a_longer_text(nlp):
     two = nlp("Gunmen kidnapped four nurses. The clinic closed.")
     assert typer.features(two) == ["gunman", "kidnap", "nurse"] * typer.FIRST_SENTENCE_WEIGHT + ["clinic", "close"]
     assert typer.features(two[6:]) == ["clinic", "close"]  # a span of one sentence
+
+
+def test_named_places_are_not_features(nlp):
+    """A place says where, not what happened: the typer does not see it."""
+    doc = nlp("Rebels shelled the outskirts of the city of Homs on Monday.")
+    assert any(e.label_ == "GPE" for e in doc.ents)
+    words = typer.features(doc)
+    assert "homs" not in words and "shell" in words and "city" in words
