@@ -241,6 +241,19 @@ class TypeClassifier:
                     return True
         return False
 
+    @staticmethod
+    def _takes_weapons(cue: Token, groups: dict) -> bool:
+        """The territorial verb's object is weapons, not a place ("troops seized rifles and ammunition"):
+        ACLED codes a seizure of weapons as disrupted weapons use, never as a change of territory."""
+        verb = governing_verb(cue)
+        weapons = {gm.start for gm in groups.get("weapons_object", ())}
+        for child in verb.children:
+            if child.dep_ in {"dobj", "nsubjpass"}:
+                heads = [child, *child.conjuncts]
+                if any(h.i in weapons for h in heads):
+                    return True
+        return False
+
     def _disrupted(self, weapon: Token) -> bool:
         """A weapon that was found, seized or destroyed rather than used ("a stash of projectiles found")."""
         cur = weapon
@@ -321,6 +334,8 @@ class TypeClassifier:
                 if any(g not in groups for g in st.requires):
                     continue
                 if (key, m.phrase) in counted:
+                    continue
+                if "territory" in st.requires and self._takes_weapons(doc[m.start:m.end].root, groups):
                     continue
                 if m.phrase in st.instruments and "violent_acts" not in groups:
                     continue

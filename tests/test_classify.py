@@ -125,3 +125,14 @@ def test_month_march_is_no_protest(nlp):
 def test_protest_topics_and_displacement(nlp, text, case_label):
     result = default_classifier().classify(nlp(text))
     assert result.subtype is not None and result.subtype.case_label == case_label, result.reason
+
+
+@pytest.mark.parametrize("text, case_label", [
+    # seizing weapons is disrupted weapons use, seizing a place a change of territory
+    ("Soldiers seized four revolvers and a shotgun from a house in the district on Sunday.", "DISR_WEAP"),
+    ("Troops seized several firearms during a search operation in the province.", "DISR_WEAP"),
+    ("Soldiers seized the hilltop village from the rebels on Sunday.", "GOV_REGAINS_TERIT"),
+])
+def test_seized_weapons_are_no_territory(nlp, text, case_label):
+    result = default_classifier().classify(nlp(text))
+    assert result.subtype is not None and result.subtype.case_label == case_label, result.reason
