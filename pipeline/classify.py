@@ -108,12 +108,57 @@ class TypeClassifier:
         self.disrupt_verbs = frozenset(data.get("disrupt_verbs", ()))
         self.disrupt_nouns = frozenset(data.get("disrupt_nouns", ()))
         self.disrupt_from = frozenset(data.get("disrupt_from", ()))
+        reason = data.get("protest_as_reason") or {}
+        self.reason_arrest = frozenset(reason.get("arrest", ()))
+        self.reason_markers = frozenset(reason.get("markers", ()))
         self.later_sentence_weight = float(data.get("later_sentence_weight", 1.0))
         self.subordinate_weight = float(data.get("subordinate_weight", 1.0))
         self.by_case_label = {s.case_label: s for s in self.subtypes.values() if s.case_label}
         self.by_sub_event_type = {s.sub_event_type: s for s in self.subtypes.values() if s.sub_event_type}
 
     # ------------------------------------------------------------------------------------------
+    @staticmethod
+    def _is_date_word(doc: Doc, m: CueMatch) -> bool:
+        """A one-word cue that is a month in a date ("on 16 March", "March 7") is no cue: a date is
+        not a march."""
+        if m.end - m.start != 1:
+            return False
+        tok = doc[m.start]
+        if not tok.text[:1].isupper():
+            return False
+        if tok.ent_type_ == "DATE":
+            return True
+        return any(0 <= j < len(doc) and doc[j].like_num for j in (tok.i - 1, tok.i + 1))
+
+    def _protest_is_reason(self, doc: Doc, m: CueMatch) -> bool:
+        """A protest named as why someone is arrested, not as where ("detained students who organised
+        the protests", "arrested activists ahead of a planned rally"): ACLED codes such arrests as
+        Arrests, not as a protest with intervention. True when, going up the parse from the protest
+        word, a reason marker (organise, take part, ahead, charge...) comes before an arrest word."""
+        if not self.reason_arrest:
+            return False
+        marker_at = None
+        for k, anc in enumerate(list(doc[m.start:m.end].root.ancestors)[:7]):
+            lemma = anc.lemma_.lower()
+            if marker_at is None and lemma in self.reason_markers:
+                marker_at = k
+            if lemma in self.reason_arrest:
+                return marker_at is not None
+        return False
+
+    def _scene_groups(self, span: Span | Doc, groups: dict[str, list[CueMatch[str]]]) -> dict[str, list[CueMatch[str]]]:
+        """``groups`` without the protest words that are dates or only the reason for an arrest."""
+        if "protest" not in groups:
+            return groups
+        doc = span.doc if isinstance(span, Span) else span
+        kept = [m for m in groups["protest"] if not (self._is_date_word(doc, m) or self._protest_is_reason(doc, m))]
+        if len(kept) == len(groups["protest"]):
+            return groups
+        out = {g: ms for g, ms in groups.items() if g != "protest"}
+        if kept:
+            out["protest"] = kept
+        return out
+
     def groups_in(self, span: Span | Doc) -> dict[str, list[CueMatch[str]]]:
         """Context groups present in ``span``; a named place (GPE/LOC/FAC) counts as territory."""
         out: dict[str, list[CueMatch[str]]] = {}
@@ -196,6 +241,19 @@ class TypeClassifier:
                     return True
         return False
 
+    @staticmethod
+    def _takes_weapons(cue: Token, groups: dict) -> bool:
+        """The territorial verb's object is weapons, not a place ("troops seized rifles and ammunition"):
+        ACLED codes a seizure of weapons as disrupted weapons use, never as a change of territory."""
+        verb = governing_verb(cue)
+        weapons = {gm.start for gm in groups.get("weapons_object", ())}
+        for child in verb.children:
+            if child.dep_ in {"dobj", "nsubjpass"}:
+                heads = [child, *child.conjuncts]
+                if any(h.i in weapons for h in heads):
+                    return True
+        return False
+
     def _disrupted(self, weapon: Token) -> bool:
         """A weapon that was found, seized or destroyed rather than used ("a stash of projectiles found")."""
         cur = weapon
@@ -218,7 +276,8 @@ class TypeClassifier:
         ``names``: token indices of proper names (actors), whose words are not cues
         ("Popular Mobilization Forces" mobilises nothing).
         """
-        matches = self.cue_index.find(span)
+        doc = span.doc if isinstance(span, Span) else span
+        matches = [m for m in self.cue_index.find(span) if not self._is_date_word(doc, m)]
         generic_matches = self.generic_index.find(span)
         if names:
             matches = [m for m in matches if not all(i in names for i in range(m.start, m.end))]
@@ -239,7 +298,7 @@ class TypeClassifier:
                                              seg_of(m.start)).status in FACTUAL]
         if groups is None:
             groups = self.groups_in(span)
-        doc = span.doc if isinstance(span, Span) else span
+        groups = self._scene_groups(span, groups)
         scores: dict[str, float] = {}
         voters: dict[str, list[CueMatch]] = {}
         voter_weights: dict[str, list[float]] = {}
@@ -275,6 +334,8 @@ class TypeClassifier:
                 if any(g not in groups for g in st.requires):
                     continue
                 if (key, m.phrase) in counted:
+                    continue
+                if "territory" in st.requires and self._takes_weapons(doc[m.start:m.end].root, groups):
                     continue
                 if m.phrase in st.instruments and "violent_acts" not in groups:
                     continue

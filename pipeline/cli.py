@@ -121,7 +121,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from .evaluation import events as ev
 
         if args.case:
-            result = ev.evaluate_case(args.case, settings, limit=args.limit)
+            result = ev.evaluate_case(args.case, settings, limit=args.limit, half=args.half)
         elif args.gold:
             result = ev.evaluate_gold(args.gold, settings)
         else:
@@ -204,7 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", help="geo: corpus JSONL")
     p.add_argument("--spans", action="store_true", help="geo: resolve gold spans only")
     p.add_argument("--half", choices=["dev", "heldout"],
-                   help="geo: score only the even (dev) or odd (held-out) lines of the corpus")
+                   help="geo: score only the even (dev) or odd (held-out) lines of the corpus; events --case: "
+                        "only the first (dev, 1-510) or second (held-out, 511-1019) half of the TSV")
     p.add_argument("--case", help="events: CASE 2021 task 2 TSV")
     p.add_argument("--gold", help="events: gold reports JSONL")
     p.add_argument("--limit", type=int, help="score only the first N items")

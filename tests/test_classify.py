@@ -81,3 +81,58 @@ def test_reason_names_the_cues(nlp):
 def test_rules_of_this_round(nlp, text, sub_event_type):
     result = default_classifier().classify(nlp(text))
     assert result.subtype is not None and result.subtype.sub_event_type == sub_event_type, result.reason
+
+
+@pytest.mark.parametrize("text, sub_event_type", [
+    # "non-violent" says the protest was not violent
+    ("Security forces broke up a non-violent demonstration with live bullets, wounding ten protesters.",
+     "Excessive force against protesters"),
+    # a protest as the reason for an arrest is not the scene of one (ACLED: Arrests)
+    ("Police detained three students who organised the protests against the new law.", "Arrests"),
+    ("Security services arrested several opposition activists ahead of a planned rally in the capital.", "Arrests"),
+    # ... but protesters arrested, or people arrested at a protest, are a protest with intervention
+    ("Police arrested dozens of protesters who blocked the highway.", "Protest with intervention"),
+    ("Police arrested dozens of people during a protest outside parliament.", "Protest with intervention"),
+    # a date is not a march
+    ("A civilian was killed and two were wounded on 16 March when militants threw a grenade at a shop.", "Grenade"),
+    ("Thousands marched through the capital on Saturday against the new law.", "Peaceful protest"),
+])
+def test_protest_scene_rules(nlp, text, sub_event_type):
+    result = default_classifier().classify(nlp(text))
+    assert result.subtype is not None and result.subtype.sub_event_type == sub_event_type, result.reason
+
+
+def test_month_march_is_no_protest(nlp):
+    result = default_classifier().classify(nlp("An army officer was killed on March 7 when gunmen attacked his car."))
+    assert result.subtype is not None and result.subtype.event_type not in {"Protests", "Riots"}, result.reason
+
+
+@pytest.mark.parametrize("text, case_label", [
+    # ACLED codes a demonstration whatever it is about: an accident or a crime as its topic stays a protest
+    ("Protests demanding justice for three pupils killed in a road accident spread to several towns.", "PEACE_PROTEST"),
+    ("Demonstrators marched to the police headquarters to demand action against drug trafficking gangs.",
+     "PEACE_PROTEST"),
+    ("Hundreds of people protested outside the factory after a gas leak poisoned dozens of workers.", "PEACE_PROTEST"),
+    # ... while the accident or crime itself is no operation
+    ("A bus accident killed twelve passengers on the highway.", "MAN_MADE_DISASTER"),
+    ("Police seized two kilos of heroin from a smuggler at the border.", "ORG_CRIME"),
+    # people displaced by violence: the flight is what is reported
+    ("Thousands of families have fled their villages because of attacks by armed groups, aid agencies said.", "OTHER"),
+    ("More than 20,000 people have been displaced by fighting in the province this month, the UN said.", "OTHER"),
+    # survivors who fled an attack do not make it a displacement
+    ("Gunmen attacked a village, killing ten residents, and survivors fled to the nearby town.", "ATTACK"),
+])
+def test_protest_topics_and_displacement(nlp, text, case_label):
+    result = default_classifier().classify(nlp(text))
+    assert result.subtype is not None and result.subtype.case_label == case_label, result.reason
+
+
+@pytest.mark.parametrize("text, case_label", [
+    # seizing weapons is disrupted weapons use, seizing a place a change of territory
+    ("Soldiers seized four revolvers and a shotgun from a house in the district on Sunday.", "DISR_WEAP"),
+    ("Troops seized several firearms during a search operation in the province.", "DISR_WEAP"),
+    ("Soldiers seized the hilltop village from the rebels on Sunday.", "GOV_REGAINS_TERIT"),
+])
+def test_seized_weapons_are_no_territory(nlp, text, case_label):
+    result = default_classifier().classify(nlp(text))
+    assert result.subtype is not None and result.subtype.case_label == case_label, result.reason

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from pipeline.evaluation.events import NO_OPERATION, evaluate_case, evaluate_gold, f1_table
+from pipeline.evaluation.events import NO_OPERATION, evaluate_case, evaluate_gold, f1_table, read_case
 
 ROOT_SHARED = "eval/events/case2021_task2.tsv"
 
@@ -24,6 +24,15 @@ def test_case_slice_is_well_above_chance(shared_dir, settings):
     # a majority-class or broken classifier scores below 0.2 here; the rules reach about 0.75
     assert result["weighted_f1"] >= 0.65, result["top_confusions"]
     assert NO_OPERATION in result["per_label"]
+
+
+def test_case_halves_split_the_file_and_heldout_shows_no_errors(shared_dir, settings):
+    path = shared_dir / ROOT_SHARED
+    every, dev, held = read_case(path), read_case(path, half="dev"), read_case(path, half="heldout")
+    assert dev + held == every and len(dev) == (len(every) + 1) // 2
+    result = evaluate_case(path, settings, limit=20, half="heldout")
+    assert result["half"] == "heldout" and result["snippets"] == 20
+    assert "per_label" not in result and "top_confusions" not in result  # averages only
 
 
 def test_gold_matching(tmp_path, settings):

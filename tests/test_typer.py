@@ -108,3 +108,21 @@ def test_typer_alone_types_a_text_without_cues(nlp, trained):
     result = clf.classify(doc)
     assert result.subtype.key == "abduction" and "trained typer alone" in result.reason
     assert clf.classify(doc, factual_only=True).subtype is None
+
+
+def test_first_sentence_counts_twice_in_a_longer_text(nlp):
+    """The first sentence of a report says what happened: its words count twice when others follow;
+    a single sentence (as when events are sought sentence by sentence) is read once."""
+    one = nlp("Gunmen kidnapped four nurses.")
+    assert typer.features(one) == ["gunman", "kidnap", "nurse"]
+    two = nlp("Gunmen kidnapped four nurses. The clinic closed.")
+    assert typer.features(two) == ["gunman", "kidnap", "nurse"] * typer.FIRST_SENTENCE_WEIGHT + ["clinic", "close"]
+    assert typer.features(two[6:]) == ["clinic", "close"]  # a span of one sentence
+
+
+def test_named_places_are_not_features(nlp):
+    """A place says where, not what happened: the typer does not see it."""
+    doc = nlp("Rebels shelled the outskirts of the city of Homs on Monday.")
+    assert any(e.label_ == "GPE" for e in doc.ents)
+    words = typer.features(doc)
+    assert "homs" not in words and "shell" in words and "city" in words
