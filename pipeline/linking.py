@@ -57,12 +57,18 @@ def dateline_spans(text: str, places: list[Place]) -> list[tuple[int, int]]:
     return out
 
 
+def _clause_heads(trigger: Token, verb: Token) -> list[Token]:
+    """The trigger, its verb and, for a conjoined verb, the verb it is conjoined to: conjoined verbs
+    share their modifiers ("launched strikes in X and then raided", "flew into this town ... and raided")."""
+    heads = [trigger, verb]
+    if verb.dep_ == "conj":
+        heads.append(verb.head)
+    return heads
+
+
 def _in_clause(place: Place, trigger: Token, verb: Token) -> bool:
     """The place sits in a phrase that the trigger or its verb governs."""
-    heads = [trigger, verb]
-    if verb.dep_ == "conj":  # conjoined verbs share their modifiers: "launched strikes in X and then raided"
-        heads.append(verb.head)
-    for head in heads:
+    for head in _clause_heads(trigger, verb):
         for tok in head.subtree:
             if tok.idx >= place.start and tok.idx < place.end:
                 return True
@@ -74,7 +80,7 @@ _SETTLEMENTS = {"town", "city", "village", "area", "district", "neighbourhood", 
 
 def _deictic(trigger: Token, verb: Token) -> bool:
     """ "this town" / "the city" near the event: the reporter's own place, the dateline."""
-    for head in (trigger, verb):
+    for head in _clause_heads(trigger, verb):
         for tok in head.subtree:
             if tok.lower_ in _SETTLEMENTS and any(c.dep_ == "det" and c.lower_ == "this" for c in tok.children):
                 return True

@@ -211,3 +211,16 @@ def test_background_sentences_do_not_join_the_operation(nlp):
     cited = [span for spans in e.evidence.values() for span in spans]
     assert cited and all(span[0] < history for span in cited)
     assert e.actor1 == "US-led Coalition" and e.sub_event_type == "Armed clash"
+
+
+def test_this_town_before_a_conjoined_trigger_is_the_dateline(nlp):
+    # "flew into this town ... and raided": the conjoined verbs share the deictic phrase, which
+    # names the dateline's town, not the province that follows it
+    text = ("KAFRANBEL, Syria — Special forces flew into this town in Idlib province by helicopter early "
+            "Monday and raided the house where a militant commander had been living.")
+    places = [place("KAFRANBEL", text, "Kafr Nubl", 35.61, 36.56, dateline=True),
+              place("Syria", text, "Syria", 35.0, 38.0, precision=3, kind="country"),
+              place("Idlib", text, "Idlib", 35.85, 36.59, precision=3, kind="admin1")]
+    (e,) = run(nlp, text, places=places)
+    assert e.location == "Kafr Nubl" and e.geo_precision == 1, e.geo_reason
+    assert "dateline" in e.geo_reason
