@@ -480,20 +480,25 @@ def _actors_not_places(doc: Doc, mentions: list[ActorMention], places: list[Plac
 
 def _attach_following_counts(clusters: list[_Cluster], mentions: list[_Mention], segs: list[Span]) -> None:
     """A casualty figure in the sentence right after an event's sentence, with no event of its own,
-    belongs to that event ("Local responders counted 13 bodies.")."""
-    by_start = {m.seg.start: m for m in mentions}
+    belongs to that event ("Local responders counted 13 bodies."); so does another source's figure
+    right after such a sentence ("The Iraqi military gave a figure of 14.")."""
+    # a sentence with an event of its own keeps its counts; one that only refers back to an
+    # operation ("said the operation took place ...") and joined none can carry a figure
+    own_event = {m.seg.start for m in mentions if m.kind != SUPPORT}
     owner: dict[int, _Cluster] = {}
     for c in clusters:
         for m in c.mentions:
             owner[m.seg.start] = c
     for i, seg in enumerate(segs):
-        if seg.start in by_start or i == 0:
+        if seg.start in own_event or seg.start in owner or i == 0:
             continue
         prev = segs[i - 1]
         cluster = owner.get(prev.start)
         if cluster is None:
             continue
-        counts = count_casualties(seg)
+        before = [m.casualties.fatalities for m in cluster.mentions if m.seg.start == prev.start]
+        counts = count_casualties(seg, after_figure=any(c.value is not None and c.strength == NUMERIC
+                                                          for c in before))
         if counts.fatalities.value is not None and counts.fatalities.strength == NUMERIC:
             last = cluster.mentions[-1]
             extra = _Mention(seg, seg.root, seg.root, SUPPORT, None, last.classification, last.status,
