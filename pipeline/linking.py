@@ -75,6 +75,18 @@ def _in_clause(place: Place, trigger: Token, verb: Token) -> bool:
     return False
 
 
+def _subject_spans(trigger: Token, verb: Token) -> list[tuple[int, int]]:
+    """Character ranges of the event verb's subjects: a country named there is a party that acts
+    ("The United States and Iraq have agreed", "Russia struck ..."), not where it happened."""
+    out = []
+    for head in _clause_heads(trigger, verb):
+        for child in head.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                toks = list(child.subtree)
+                out.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+    return out
+
+
 _SETTLEMENTS = {"town", "city", "village", "area", "district", "neighbourhood", "neighborhood", "camp"}
 
 
@@ -98,7 +110,9 @@ def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
     def blocked(p: Place) -> bool:
         return any(s < p.end and p.start < e for s, e in not_places)
 
-    good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)]
+    parties = _subject_spans(trigger, verb)
+    good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)
+            and not (p.kind == "country" and any(s <= p.start and p.end <= e for s, e in parties))]
     # "Iraq" inside "western Iraq", "Baghdad" inside "south of Baghdad": the longer phrase says where
     nested = {id(p) for p in good if any(q is not p and q.start <= p.start and p.end <= q.end
                                          and (q.end - q.start) > (p.end - p.start) for q in good)}

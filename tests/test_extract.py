@@ -224,3 +224,17 @@ def test_this_town_before_a_conjoined_trigger_is_the_dateline(nlp):
     (e,) = run(nlp, text, places=places)
     assert e.location == "Kafr Nubl" and e.geo_precision == 1, e.geo_reason
     assert "dateline" in e.geo_reason
+
+
+def test_a_country_that_is_the_subject_is_a_party_not_the_place(nlp):
+    # "X and Iraq have agreed": Iraq is a party to the agreement; the event is drawn at the dateline
+    text = ("BAGHDAD, Iraq — The United States and Iraq have agreed that the coalition's mission will end "
+            "in two phases, the two governments said in a joint statement.")
+    places = [place("BAGHDAD", text, "Baghdad", 33.34, 44.40, dateline=True, cc="IQ"),
+              place("Iraq", text, "Iraq", 33.0, 43.7, precision=3, kind="country", cc="IQ")]
+    places.append(Place(text="Iraq", start=text.index("Iraq", 20), end=text.index("Iraq", 20) + 4, resolved=True,
+                        name="Iraq", latitude=33.0, longitude=43.7, country_code="IQ", country="Iraq",
+                        precision=3, kind="country", reason="test"))
+    (e,) = run(nlp, text, places=places)
+    assert e.sub_event_type == "Agreement"
+    assert e.location == "Baghdad" and "dateline" in e.geo_reason
