@@ -25,7 +25,7 @@ from .detect import (FACTUAL, HEDGED, factuality, in_an_earlier_year, is_earlier
                      is_summary, modality, present_state, segments)
 from .event import Event
 from .fatalities import NUMERIC, Casualties, Count, count_casualties
-from .linking import (PlaceLink, acled_region, compatible as places_compatible, dateline_spans, distance_km,
+from .linking import (PlaceLink, acled_region, subject_spans, compatible as places_compatible, dateline_spans, distance_km,
                       iso_numeric, link_place)
 from .place import Place
 from .report import Report
@@ -53,6 +53,7 @@ class _Mention:
     link: PlaceLink
     headline: bool = False
     distinct: bool = False  # an earlier event this one answered: never a restatement
+    parties: list = field(default_factory=list)  # countries named as the verb's subjects ("X and Iraq agreed")
 
 
 @dataclass
@@ -222,7 +223,17 @@ def _read_mention(seg: Span, index: int, report: Report, places: list[Place], cl
     return _Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
                     fact.status, fact.reason, summary, roles, when, count_casualties(seg),
                     link_place(seg, trigger, fact.verb, places, not_places), is_headline(seg, index),
-                    is_earlier_event(trigger))
+                    is_earlier_event(trigger), _country_parties(trigger, fact.verb, places, not_places))
+
+
+def _country_parties(trigger: Token, verb: Token, places: list[Place],
+                     not_places: list[tuple[int, int]]) -> list[Place]:
+    """Countries named among the subjects of the event's verb, outside the dateline and actors'
+    names: parties that act ("The United States and Iraq have agreed")."""
+    spans = subject_spans(trigger, verb)
+    return [p for p in places if p.kind == "country" and p.resolved and p.country_code and not p.is_dateline
+            and any(s <= p.start and p.end <= e for s, e in spans)
+            and not any(s < p.end and p.start < e for s, e in not_places)]
 
 
 def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
@@ -326,6 +337,8 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
                     actor2.actor.name, actor1.actor.name if actor1 else ""}:
                 assoc2.append(a)
     st, type_reason, type_cues = _choose_type(cluster, clf, actor2, actor1)
+    if actor2 is None and st.key in actors.reciprocal_subtypes:
+        actor2 = _counterparty(cluster, actors, actor1)
     when = cluster.best_date()
     if not when.date:
         when = fallback_date(report.published)
@@ -426,6 +439,23 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     doc.user_data.pop("opsmap_cue_keys", None)  # per-call caches, not part of the doc
     doc.user_data.pop("opsmap_cue_matches", None)
     return events
+
+
+def _counterparty(cluster: _Cluster, actors: ActorDictionary, actor1: ActorMention | None) -> ActorMention | None:
+    """In an agreement the parties named together as its subject are actor1 and actor2 ("The
+    United States and Iraq have agreed"): a country party stands for its state's forces."""
+    home = actor1.actor.home if actor1 else ""
+    generic = actors.get(actors.generic_state)
+    for m in cluster.mentions:
+        for p in m.parties:
+            if p.country_code == home or generic is None:
+                continue
+            actor = actors.localise(generic, p.country_code, p.country or p.name)
+            span = m.seg.doc.char_span(p.start, p.end, alignment_mode="expand")
+            if span is None or (actor1 and actor.name == actor1.actor.name):
+                continue
+            return ActorMention(actor, span.start, span.end, p.start, p.end, p.text, True)
+    return None
 
 
 def _split_by_place(event: Event, cluster: _Cluster) -> list[Event]:

@@ -75,7 +75,7 @@ def _in_clause(place: Place, trigger: Token, verb: Token) -> bool:
     return False
 
 
-def _subject_spans(trigger: Token, verb: Token) -> list[tuple[int, int]]:
+def subject_spans(trigger: Token, verb: Token) -> list[tuple[int, int]]:
     """Character ranges of the event verb's subjects: a country named there is a party that acts
     ("The United States and Iraq have agreed", "Russia struck ..."), not where it happened."""
     out = []
@@ -110,7 +110,7 @@ def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
     def blocked(p: Place) -> bool:
         return any(s < p.end and p.start < e for s, e in not_places)
 
-    parties = _subject_spans(trigger, verb)
+    parties = subject_spans(trigger, verb)
     good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)
             and not (p.kind == "country" and any(s <= p.start and p.end <= e for s, e in parties))]
     # "Iraq" inside "western Iraq", "Baghdad" inside "south of Baghdad": the longer phrase says where

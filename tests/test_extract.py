@@ -238,3 +238,19 @@ def test_a_country_that_is_the_subject_is_a_party_not_the_place(nlp):
     (e,) = run(nlp, text, places=places)
     assert e.sub_event_type == "Agreement"
     assert e.location == "Baghdad" and "dateline" in e.geo_reason
+
+
+def test_the_country_agreeing_with_actor1_is_actor2(nlp):
+    # ACLED Agreement: the parties named together as the subject are actor1 and actor2
+    text = ("ISTANBUL, Turkey — Russia and Ukraine have agreed to exchange prisoners of war, "
+            "the two governments said in a joint statement.")
+    places = [place("ISTANBUL", text, "Istanbul", 41.01, 28.95, dateline=True, cc="TR"),
+              place("Turkey", text, "Turkey", 39.0, 35.0, precision=3, kind="country", cc="TR"),
+              place("Russia", text, "Russia", 61.0, 98.0, precision=3, kind="country", cc="RU"),
+              place("Ukraine", text, "Ukraine", 49.0, 32.0, precision=3, kind="country", cc="UA")]
+    for p in places[2:]:
+        p.country = p.name
+    (e,) = run(nlp, text, places=places)
+    assert e.sub_event_type == "Agreement"
+    assert e.actor2 == "Military Forces of Ukraine", (e.actor1, e.actor2, e.actor_reason)
+    assert e.location == "Istanbul"
