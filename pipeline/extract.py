@@ -61,6 +61,7 @@ class _Cluster:
     """The mentions of one operation in a report: they become one row."""
 
     mentions: list[_Mention] = field(default_factory=list)
+    answered_by: "_Cluster | None" = None  # for an earlier attack: the operation said to answer it
 
     @property
     def specific(self) -> list[_Mention]:
@@ -336,6 +337,12 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
             if all(a.actor.name != b.actor.name for b in assoc2) and a.actor.name not in {
                     actor2.actor.name, actor1.actor.name if actor1 else ""}:
                 assoc2.append(a)
+    inferred1 = ""
+    if actor1 is None:
+        actor1 = _retaliation_target(cluster, actor2)
+        if actor1 is not None:
+            inferred1 = (f"actor1 '{actor1.text}': no attacker named; the operation that answered this attack "
+                         f"targeted it")
     st, type_reason, type_cues = _choose_type(cluster, clf, actor2, actor1)
     if actor2 is None and st.key in actors.reciprocal_subtypes:
         actor2 = _counterparty(cluster, actors, actor1)
@@ -354,6 +361,8 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
     inter1 = a1.inter_in(cc) if a1 else None
     inter2 = a2.inter_in(cc) if a2 else None
     actor_reasons = [m.roles.reason for m in cluster.mentions if m.roles.reason and m.kind != SUPPORT]
+    if inferred1:
+        actor_reasons.append(inferred1)
     evidence: dict[str, list] = {"type": type_cues}
     if actor1:
         evidence["actor1"] = [actor1.evidence]
@@ -432,6 +441,7 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     segs = segments(doc)
     mentions = _find_mentions(doc, report, places, clf, actor_dict, actor_mentions, segs)
     clusters = _cluster(mentions)
+    _link_answers(clusters)
     _attach_following_counts(clusters, mentions, segs)
     events: list[Event] = []
     for c in clusters:
@@ -439,6 +449,34 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     doc.user_data.pop("opsmap_cue_keys", None)  # per-call caches, not part of the doc
     doc.user_data.pop("opsmap_cue_matches", None)
     return events
+
+
+def _link_answers(clusters: list[_Cluster]) -> None:
+    """An earlier attack that an operation answered ("the raids answered an attack on Tuesday")
+    remembers that operation: the one told in the same sentence, else the one told before it."""
+    for i, c in enumerate(clusters):
+        if not c.mentions[0].distinct:
+            continue
+        seg_start = c.mentions[0].seg.start
+        earlier = [o for o in clusters[:i] if not o.mentions[0].distinct]
+        same = [o for o in earlier if any(m.seg.start == seg_start for m in o.mentions)]
+        c.answered_by = (same or earlier or [None])[-1]
+
+
+def _retaliation_target(cluster: _Cluster, actor2: ActorMention | None) -> ActorMention | None:
+    """Who made an attack that names no attacker, when an operation answered it: if the answering
+    operation's actor1 is the attack's target, the attack was made by the operation's named target
+    ("US jets struck Kataib Hezbollah ... the raids answered an attack on US troops")."""
+    answer = cluster.answered_by
+    if answer is None or actor2 is None:
+        return None
+    their1 = answer.actor1()
+    if their1 is None or their1.actor.name != actor2.actor.name:
+        return None
+    targets = [m.roles.actor2 for m in answer.mentions if m.kind != SUPPORT and m.roles.actor2
+               and not m.roles.actor2.actor.generic and m.roles.actor2.actor.inter != 7
+               and m.roles.actor2.actor.name != actor2.actor.name]
+    return targets[0] if targets else None
 
 
 def _counterparty(cluster: _Cluster, actors: ActorDictionary, actor1: ActorMention | None) -> ActorMention | None:

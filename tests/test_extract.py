@@ -254,3 +254,17 @@ def test_the_country_agreeing_with_actor1_is_actor2(nlp):
     assert e.sub_event_type == "Agreement"
     assert e.actor2 == "Military Forces of Ukraine", (e.actor1, e.actor2, e.actor_reason)
     assert e.location == "Istanbul"
+
+
+def test_an_attack_an_operation_answered_was_made_by_the_operations_target(nlp):
+    # no attacker named: the answering operation's actor1 was the attack's target, so its own
+    # named target made the attack
+    text = ("US aircraft struck a weapons depot of Harakat al-Nujaba north of Baghdad on Sunday, officials said. "
+            "The Pentagon said the strike answered an attack on Friday, when rockets were fired at a base where "
+            "American troops are stationed.")
+    events = run(nlp, text, published="2024-02-05")
+    attack = [e for e in events if e.event_date == "2024-02-02"]
+    assert len(events) == 2 and len(attack) == 1, [(e.event_date, e.actor1, e.actor2) for e in events]
+    assert attack[0].actor2 == "US-led Coalition"
+    assert attack[0].actor1 == next(e.actor2 for e in events if e is not attack[0]), attack[0].actor_reason
+    assert "answered this attack" in attack[0].actor_reason
