@@ -2,8 +2,9 @@
 
 The gold facts live in the tables below; the texts are read from data/reports/*.md, so each
 line's "text" is exactly the report body (everything after the closing front matter line,
-with surrounding blank lines removed). Three negative reports with no events are written
-inline at the end. Run once from the repository root:
+with surrounding blank lines removed). Three more reports are written inline at the end: two
+with no event (background, intentions) and one policy report whose only event is an ACLED
+Strategic development (the US-Iraq agreement to end the coalition mission). Run once from the repository root:
 
     python benchmarks/make_demo_gold.py
 
@@ -16,7 +17,11 @@ Coding conventions (ACLED-style):
 - tolerance_km is 50 around a named town or base, 100-150 for a province or a vague region;
 - background mentions of earlier attacks are coded only when the report dates them
   (the missile attack on Al-Asad Air Base "on Tuesday" is coded; the Russian harassment
-  of the drones in the eastern Syria report is not, because nothing violent happened).
+  of the drones in the eastern Syria report is not, because nothing violent happened);
+- an agreement concluded between conflict actors is "Strategic developments" / "Agreement"
+  (ACLED: "any sort of agreement between different actors", e.g. ceasefires, evacuation deals,
+  troop withdrawals); its parties are actor1 and actor2; intentions, threats and policy
+  debate are not events.
 """
 from __future__ import annotations
 
@@ -48,6 +53,8 @@ NUJABA = ["Harakat al-Nujaba", "Harakat Hezbollah al-Nujaba", "al-Nujaba", "Nuja
 AIR = ("Explosions/Remote violence", "Air/drone strike")
 RAID = ("Battles", "Armed clash")
 MISSILE = ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+AGREEMENT = ("Strategic developments", "Agreement")
+IRAQ_GOV = ["Government of Iraq", "Iraqi government", "Iraq", "Military Forces of Iraq"]
 
 # stem -> events: (event_date, lat, lon, tolerance_km, actor1, actor2, (type, sub_type), fatalities)
 GOLD = {
@@ -77,7 +84,7 @@ GOLD = {
         ("2025-07-25", 36.37, 37.52, 50, US, ISIS, RAID, 3)],
 }
 
-NEGATIVES = [
+INLINE = [
     {
         "id": "neg-2024-03-campaign-background",
         "published": "2024-03-20",
@@ -119,7 +126,11 @@ NEGATIVES = [
         ),
     },
     {
-        "id": "neg-2024-09-coalition-transition-policy",
+        # Not a negative: the agreement is an ACLED Strategic development. No day in the text
+        # (publication date; the joint statement was issued on 27 September); drawn at the
+        # dateline's capital with a country-level tolerance, as the statement names no place.
+        "id": "2024-09-28-coalition-transition-agreement",
+        "events": [("2024-09-28", 33.34, 44.40, 150, US, IRAQ_GOV, AGREEMENT, 0)],
         "published": "2024-09-28",
         "url": "",
         "title": "Washington and Baghdad agree on a timeline to end the coalition mission",
@@ -173,9 +184,11 @@ def main() -> None:
                     "url": meta["url"], "title": meta["title"],
                     "events": [event(r) for r in GOLD[stem]]}
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
-        for neg in NEGATIVES:
-            out.write(json.dumps({**neg, "events": []}, ensure_ascii=False) + "\n")
-    print(f"wrote {len(stems) + len(NEGATIVES)} lines to {OUT.relative_to(ROOT)}")
+        for extra in INLINE:
+            rows = [event(r) for r in extra.get("events", [])]
+            fields = {k: v for k, v in extra.items() if k != "events"}
+            out.write(json.dumps({**fields, "events": rows}, ensure_ascii=False) + "\n")
+    print(f"wrote {len(stems) + len(INLINE)} lines to {OUT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ class ActorDictionary:
             for noun in data.get("military_nouns", ()):
                 self.index.add(f"{demonym} {noun}", self.actors[name], exact=demonym.isupper() or "." in demonym)
         self.generic_state = str(data.get("generic_state_actor", "State Security Forces"))
+        self.reciprocal_subtypes = frozenset(data.get("reciprocal_subtypes", ()))
         self.associate_markers = tuple(sorted(data.get("associate_markers", ()), key=len, reverse=True))
         self.source_markers = tuple(data.get("source_markers", ()))
 

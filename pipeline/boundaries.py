@@ -134,3 +134,27 @@ def write_outline_file(target: Path, tolerance_deg: float = 0.05) -> Path:
         json.dump(outline_geojson(tolerance_deg), out, separators=(",", ":"), ensure_ascii=False)
     os.replace(tmp, target)
     return target
+
+
+def km_outside(country_code: str, lat: float, lon: float) -> float:
+    """How far a point lies outside a country's outline, in km (0 inside; inf for an unknown code).
+
+    For checking hand-written coordinates (pipeline/data/sites.yaml): a point on a border may
+    fall a little outside a 1:10m outline, a typo falls far outside.
+    """
+    from shapely.geometry import Point, shape
+    from shapely.ops import nearest_points
+
+    from .gazetteer.geometry import haversine_km
+
+    shapes = [shape(c.geometry) for c in countries() if c.country_code == country_code]
+    if not shapes:
+        return float("inf")
+    point = Point(lon, lat)
+    best = float("inf")
+    for geom in shapes:
+        if geom.contains(point):
+            return 0.0
+        near = nearest_points(geom, point)[0]
+        best = min(best, haversine_km(lat, lon, near.y, near.x))
+    return best

@@ -25,7 +25,7 @@ from .detect import (FACTUAL, HEDGED, factuality, in_an_earlier_year, is_earlier
                      is_summary, modality, present_state, segments)
 from .event import Event
 from .fatalities import NUMERIC, Casualties, Count, count_casualties
-from .linking import (PlaceLink, acled_region, compatible as places_compatible, dateline_spans, distance_km,
+from .linking import (PlaceLink, acled_region, subject_spans, compatible as places_compatible, dateline_spans, distance_km,
                       iso_numeric, link_place)
 from .place import Place
 from .report import Report
@@ -53,6 +53,7 @@ class _Mention:
     link: PlaceLink
     headline: bool = False
     distinct: bool = False  # an earlier event this one answered: never a restatement
+    parties: list = field(default_factory=list)  # countries named as the verb's subjects ("X and Iraq agreed")
 
 
 @dataclass
@@ -60,6 +61,7 @@ class _Cluster:
     """The mentions of one operation in a report: they become one row."""
 
     mentions: list[_Mention] = field(default_factory=list)
+    answered_by: "_Cluster | None" = None  # for an earlier attack: the operation said to answer it
 
     @property
     def specific(self) -> list[_Mention]:
@@ -222,7 +224,17 @@ def _read_mention(seg: Span, index: int, report: Report, places: list[Place], cl
     return _Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
                     fact.status, fact.reason, summary, roles, when, count_casualties(seg),
                     link_place(seg, trigger, fact.verb, places, not_places), is_headline(seg, index),
-                    is_earlier_event(trigger))
+                    is_earlier_event(trigger), _country_parties(trigger, fact.verb, places, not_places))
+
+
+def _country_parties(trigger: Token, verb: Token, places: list[Place],
+                     not_places: list[tuple[int, int]]) -> list[Place]:
+    """Countries named among the subjects of the event's verb, outside the dateline and actors'
+    names: parties that act ("The United States and Iraq have agreed")."""
+    spans = subject_spans(trigger, verb)
+    return [p for p in places if p.kind == "country" and p.resolved and p.country_code and not p.is_dateline
+            and any(s <= p.start and p.end <= e for s, e in spans)
+            and not any(s < p.end and p.start < e for s, e in not_places)]
 
 
 def _cluster(mentions: list[_Mention]) -> list[_Cluster]:
@@ -325,7 +337,15 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
             if all(a.actor.name != b.actor.name for b in assoc2) and a.actor.name not in {
                     actor2.actor.name, actor1.actor.name if actor1 else ""}:
                 assoc2.append(a)
+    inferred1 = ""
+    if actor1 is None:
+        actor1 = _retaliation_target(cluster, actor2)
+        if actor1 is not None:
+            inferred1 = (f"actor1 '{actor1.text}': no attacker named; the operation that answered this attack "
+                         f"targeted it")
     st, type_reason, type_cues = _choose_type(cluster, clf, actor2, actor1)
+    if actor2 is None and st.key in actors.reciprocal_subtypes:
+        actor2 = _counterparty(cluster, actors, actor1)
     when = cluster.best_date()
     if not when.date:
         when = fallback_date(report.published)
@@ -341,6 +361,8 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
     inter1 = a1.inter_in(cc) if a1 else None
     inter2 = a2.inter_in(cc) if a2 else None
     actor_reasons = [m.roles.reason for m in cluster.mentions if m.roles.reason and m.kind != SUPPORT]
+    if inferred1:
+        actor_reasons.append(inferred1)
     evidence: dict[str, list] = {"type": type_cues}
     if actor1:
         evidence["actor1"] = [actor1.evidence]
@@ -419,6 +441,7 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     segs = segments(doc)
     mentions = _find_mentions(doc, report, places, clf, actor_dict, actor_mentions, segs)
     clusters = _cluster(mentions)
+    _link_answers(clusters)
     _attach_following_counts(clusters, mentions, segs)
     events: list[Event] = []
     for c in clusters:
@@ -426,6 +449,51 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     doc.user_data.pop("opsmap_cue_keys", None)  # per-call caches, not part of the doc
     doc.user_data.pop("opsmap_cue_matches", None)
     return events
+
+
+def _link_answers(clusters: list[_Cluster]) -> None:
+    """An earlier attack that an operation answered ("the raids answered an attack on Tuesday")
+    remembers that operation: the one told in the same sentence, else the one told before it."""
+    for i, c in enumerate(clusters):
+        if not c.mentions[0].distinct:
+            continue
+        seg_start = c.mentions[0].seg.start
+        earlier = [o for o in clusters[:i] if not o.mentions[0].distinct]
+        same = [o for o in earlier if any(m.seg.start == seg_start for m in o.mentions)]
+        c.answered_by = (same or earlier or [None])[-1]
+
+
+def _retaliation_target(cluster: _Cluster, actor2: ActorMention | None) -> ActorMention | None:
+    """Who made an attack that names no attacker, when an operation answered it: if the answering
+    operation's actor1 is the attack's target, the attack was made by the operation's named target
+    ("US jets struck Kataib Hezbollah ... the raids answered an attack on US troops")."""
+    answer = cluster.answered_by
+    if answer is None or actor2 is None:
+        return None
+    their1 = answer.actor1()
+    if their1 is None or their1.actor.name != actor2.actor.name:
+        return None
+    targets = [m.roles.actor2 for m in answer.mentions if m.kind != SUPPORT and m.roles.actor2
+               and not m.roles.actor2.actor.generic and m.roles.actor2.actor.inter != 7
+               and m.roles.actor2.actor.name != actor2.actor.name]
+    return targets[0] if targets else None
+
+
+def _counterparty(cluster: _Cluster, actors: ActorDictionary, actor1: ActorMention | None) -> ActorMention | None:
+    """In an agreement the parties named together as its subject are actor1 and actor2 ("The
+    United States and Iraq have agreed"): a country party stands for its state's forces."""
+    home = actor1.actor.home if actor1 else ""
+    generic = actors.get(actors.generic_state)
+    for m in cluster.mentions:
+        for p in m.parties:
+            if p.country_code == home or generic is None:
+                continue
+            actor = actors.localise(generic, p.country_code, p.country or p.name)
+            span = m.seg.doc.char_span(p.start, p.end, alignment_mode="expand")
+            if span is None or (actor1 and actor.name == actor1.actor.name):
+                continue
+            return ActorMention(actor, span.start, span.end, p.start, p.end, p.text, True)
+    return None
 
 
 def _split_by_place(event: Event, cluster: _Cluster) -> list[Event]:
@@ -480,20 +548,25 @@ def _actors_not_places(doc: Doc, mentions: list[ActorMention], places: list[Plac
 
 def _attach_following_counts(clusters: list[_Cluster], mentions: list[_Mention], segs: list[Span]) -> None:
     """A casualty figure in the sentence right after an event's sentence, with no event of its own,
-    belongs to that event ("Local responders counted 13 bodies.")."""
-    by_start = {m.seg.start: m for m in mentions}
+    belongs to that event ("Local responders counted 13 bodies."); so does another source's figure
+    right after such a sentence ("The Iraqi military gave a figure of 14.")."""
+    # a sentence with an event of its own keeps its counts; one that only refers back to an
+    # operation ("said the operation took place ...") and joined none can carry a figure
+    own_event = {m.seg.start for m in mentions if m.kind != SUPPORT}
     owner: dict[int, _Cluster] = {}
     for c in clusters:
         for m in c.mentions:
             owner[m.seg.start] = c
     for i, seg in enumerate(segs):
-        if seg.start in by_start or i == 0:
+        if seg.start in own_event or seg.start in owner or i == 0:
             continue
         prev = segs[i - 1]
         cluster = owner.get(prev.start)
         if cluster is None:
             continue
-        counts = count_casualties(seg)
+        before = [m.casualties.fatalities for m in cluster.mentions if m.seg.start == prev.start]
+        counts = count_casualties(seg, after_figure=any(c.value is not None and c.strength == NUMERIC
+                                                          for c in before))
         if counts.fatalities.value is not None and counts.fatalities.strength == NUMERIC:
             last = cluster.mentions[-1]
             extra = _Mention(seg, seg.root, seg.root, SUPPORT, None, last.classification, last.status,

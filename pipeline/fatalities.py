@@ -44,6 +44,8 @@ class _Lexicon:
     multipliers: dict[str, int]
     vague: dict[str, int]
     singular: frozenset[str]
+    figure_nouns: frozenset[str]
+    figure_preps: frozenset[str]
     kill: CueIndex
     injury: CueIndex
     detention: CueIndex
@@ -64,6 +66,8 @@ def _lexicon() -> _Lexicon:
         multipliers={str(k).lower(): int(v) for k, v in raw["multipliers"].items()},
         vague={str(k).lower(): int(v) for k, v in raw["vague"].items()},
         singular=frozenset(str(w).lower() for w in raw["singular_victims"]),
+        figure_nouns=frozenset(str(w).lower() for w in raw["figure_nouns"]),
+        figure_preps=frozenset(str(w).lower() for w in raw["figure_preps"]),
         kill=indexes["kill_words"], injury=indexes["injury_words"], detention=indexes["detention_words"],
         zero=indexes["zero_phrases"],
     )
@@ -206,14 +210,72 @@ def _count_with(index: CueIndex, seg: Span, label: str) -> Count:
     return Count(value, strength, ev, f"{label} {value} ({how}: '{' '.join(t.text for t in toks)} ... {word.text}')")
 
 
-def count_casualties(seg: Span) -> Casualties:
-    """Fatalities, injured and detained people that ``seg`` reports."""
+def _figure_value(noun: Token) -> Token | None:
+    """The number a figure noun is given: "the number ... at 15", "a figure of 14", "the number
+    of dead was 30", "the toll rose to 21" (the number is a preposition's object, or the copula's)."""
+    lex = _lexicon()
+    scope = list(noun.subtree)
+    if noun.dep_ in {"dobj", "nsubj", "nsubjpass"}:
+        verb = noun.head  # "put [the number] at 15", "[the toll] rose to 21", "[the number] was 30"
+        scope += [t for c in verb.children if c.i != noun.i and c.dep_ in {"prep", "attr"} for t in c.subtree]
+    for tok in scope:
+        if not tok.like_num or number_value(tok) is None or any(c.dep_ == "compound" for c in tok.children):
+            continue
+        if tok.dep_ == "pobj" and tok.head.lower_ in lex.figure_preps:
+            return tok
+        if tok.dep_ == "attr" and tok.head.lemma_ == "be":
+            return tok
+    return None
+
+
+def _stated_figure(seg: Span, anaphoric: bool) -> Count:
+    """A fatality count stated as a figure: "put the number of fighters killed at 15", "the death
+    toll rose to 21". With ``anaphoric`` (the sentence before gave a fatality figure for the same
+    event) a bare "gave a figure of 14" counts too: another source's figure for the same deaths.
+    The lowest such figure (ACLED)."""
+    lex = _lexicon()
+    killing = {t.i for m in lex.kill.find(seg) for t in seg.doc[m.start:m.end]}
+    others = [m for idx in (lex.injury, lex.detention) for m in idx.find(seg)]
+    best: tuple[int, Token, Token] | None = None
+    for noun in seg:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lex.figure_nouns:
+            continue
+        about_deaths = any(t.i in killing for t in noun.subtree)  # "death toll", "number ... killed"
+        of_something = any(c.dep_ == "prep" and c.lower_ == "of" and any(
+            g.dep_ == "pobj" and not g.like_num for g in c.children) for c in noun.children)
+        if not about_deaths and not (anaphoric and not killing and not others and not of_something):
+            continue  # "the number of attacks rose to 30" counts attacks, not the deaths just given
+        value_tok = _figure_value(noun)
+        if value_tok is None:
+            continue
+        value = number_value(value_tok)
+        if best is None or value < best[0]:
+            best = (value, noun, value_tok)
+    if best is None:
+        return Count()
+    value, noun, tok = best
+    ev = [[noun.idx, noun.idx + len(noun.text), noun.text], [tok.idx, tok.idx + len(tok.text), tok.text]]
+    how = "another source's figure for the same deaths" if not killing else "stated figure"
+    return Count(value, NUMERIC, ev, f"killed {value} ({how}: '{noun.text} ... {tok.text}')")
+
+
+def count_casualties(seg: Span, after_figure: bool = False) -> Casualties:
+    """Fatalities, injured and detained people that ``seg`` reports.
+
+    ``after_figure``: the sentence before gave a fatality figure for the same event, so a bare
+    "a figure of 14" here is another count of the same deaths.
+    """
     lex = _lexicon()
     out = Casualties(
         fatalities=_count_with(lex.kill, seg, "killed"),
         injured=_count_with(lex.injury, seg, "injured"),
         detained=_count_with(lex.detention, seg, "detained"),
     )
+    figure = _stated_figure(seg, after_figure)
+    if figure.value is not None:
+        current = out.fatalities
+        if current.value is None or current.strength < NUMERIC or figure.value < current.value:
+            out.fatalities = figure  # a stated number beats vague words; the lowest number wins
     if out.fatalities.value is None:
         for m in lex.zero.find(seg):
             span = seg.doc[m.start:m.end]

@@ -202,7 +202,9 @@ class Geoparser:
                          is_dateline=m.is_dateline)
         entry = res.candidate.entry
         kind = entry.kind
-        radius = entry.radius_km if kind != "place" and entry.radius_km else town_radius(entry.population)
+        # a named site's entry carries its stated accuracy; towns' size follows their population
+        sized = kind != "place" or bool(entry.site_kind)
+        radius = entry.radius_km if sized and entry.radius_km else town_radius(entry.population)
         return Place(text=m.text, start=m.start, end=m.end, resolved=True, name=entry.name,
                      geonameid=entry.real_geonameid, latitude=round(entry.lat, 5), longitude=round(entry.lon, 5),
                      country_code=entry.country_code, country=self.gazetteer.country_name(entry.country_code),

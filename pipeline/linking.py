@@ -57,16 +57,34 @@ def dateline_spans(text: str, places: list[Place]) -> list[tuple[int, int]]:
     return out
 
 
+def _clause_heads(trigger: Token, verb: Token) -> list[Token]:
+    """The trigger, its verb and, for a conjoined verb, the verb it is conjoined to: conjoined verbs
+    share their modifiers ("launched strikes in X and then raided", "flew into this town ... and raided")."""
+    heads = [trigger, verb]
+    if verb.dep_ == "conj":
+        heads.append(verb.head)
+    return heads
+
+
 def _in_clause(place: Place, trigger: Token, verb: Token) -> bool:
     """The place sits in a phrase that the trigger or its verb governs."""
-    heads = [trigger, verb]
-    if verb.dep_ == "conj":  # conjoined verbs share their modifiers: "launched strikes in X and then raided"
-        heads.append(verb.head)
-    for head in heads:
+    for head in _clause_heads(trigger, verb):
         for tok in head.subtree:
             if tok.idx >= place.start and tok.idx < place.end:
                 return True
     return False
+
+
+def subject_spans(trigger: Token, verb: Token) -> list[tuple[int, int]]:
+    """Character ranges of the event verb's subjects: a country named there is a party that acts
+    ("The United States and Iraq have agreed", "Russia struck ..."), not where it happened."""
+    out = []
+    for head in _clause_heads(trigger, verb):
+        for child in head.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                toks = list(child.subtree)
+                out.append((toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+    return out
 
 
 _SETTLEMENTS = {"town", "city", "village", "area", "district", "neighbourhood", "neighborhood", "camp"}
@@ -74,7 +92,7 @@ _SETTLEMENTS = {"town", "city", "village", "area", "district", "neighbourhood", 
 
 def _deictic(trigger: Token, verb: Token) -> bool:
     """ "this town" / "the city" near the event: the reporter's own place, the dateline."""
-    for head in (trigger, verb):
+    for head in _clause_heads(trigger, verb):
         for tok in head.subtree:
             if tok.lower_ in _SETTLEMENTS and any(c.dep_ == "det" and c.lower_ == "this" for c in tok.children):
                 return True
@@ -92,7 +110,9 @@ def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
     def blocked(p: Place) -> bool:
         return any(s < p.end and p.start < e for s, e in not_places)
 
-    good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)]
+    parties = subject_spans(trigger, verb)
+    good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)
+            and not (p.kind == "country" and any(s <= p.start and p.end <= e for s, e in parties))]
     # "Iraq" inside "western Iraq", "Baghdad" inside "south of Baghdad": the longer phrase says where
     nested = {id(p) for p in good if any(q is not p and q.start <= p.start and p.end <= q.end
                                          and (q.end - q.start) > (p.end - p.start) for q in good)}

@@ -1,8 +1,8 @@
 """Toponym recognition: which spans of a report name places.
 
 Sources, merged without overlaps: spaCy's entities (GPE, LOC, FAC; NORP only when the span is a
-known place and not a demonym), an ALL-CAPS dateline, and capitalised spans that the gazetteer
-knows well. Demonyms ("Syrian", "Iraqi") are not toponyms but are returned as country cues.
+known place and not a demonym), an ALL-CAPS dateline, the names of opsmap's sites list
+(pipeline/sites.py), and capitalised spans that the gazetteer knows well. Demonyms ("Syrian", "Iraqi") are not toponyms but are returned as country cues.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .gazetteer import Gazetteer
 from .names import fold
 from .nlp import doc_entities
 from .knowledge import load_data
+from .sites import find_sites
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Entity labels that are sometimes places the small model mislabels ("near Manbij" -> PRODUCT).
@@ -57,7 +58,7 @@ class Mention:
     start: int
     end: int
     text: str
-    source: str  # ner | dateline | gazetteer | given
+    source: str  # ner | dateline | site | gazetteer | given
     label: str = ""
     is_dateline: bool = False
     country_hint: str = ""  # from "HOLEB, Syria —": the name after the comma
@@ -289,6 +290,8 @@ def recognise(doc: Doc, gazetteer: Gazetteer, text: str | None = None) -> Recogn
             inside = _inside_name(ent, text, gazetteer)
             if inside is not None:
                 mentions.append(Mention(inside[0], inside[1], text[inside[0]:inside[1]], "ner", label))
+    # Named sites of opsmap's list ("Ain al-Asad airbase"), whatever the model made of them.
+    mentions.extend(Mention(start, end, text[start:end], "site", "FAC") for start, end in find_sites(text))
     mentions.extend(_gazetteer_spans(doc, text, ents, gazetteer, mentions))
     mentions = [_extended(text, gazetteer, m) for m in mentions]
     mentions = _one_reading_per_report(text, ents, gazetteer, _without_overlaps(mentions))
@@ -428,7 +431,7 @@ def _gazetteer_spans(doc: Doc, text: str, ents: list, gazetteer: Gazetteer, know
 
 def _without_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep the first of overlapping mentions in priority order (dateline, ner, gazetteer)."""
-    priority = {"dateline": 0, "given": 0, "ner": 1, "gazetteer": 2, "propagated": 3}
+    priority = {"dateline": 0, "given": 0, "site": 0, "ner": 1, "gazetteer": 2, "propagated": 3}
     kept: list[Mention] = []
     for mention in sorted(mentions, key=lambda m: (priority.get(m.source, 3), m.start)):
         if any(k.start < mention.end and mention.start < k.end for k in kept):

@@ -211,3 +211,60 @@ def test_background_sentences_do_not_join_the_operation(nlp):
     cited = [span for spans in e.evidence.values() for span in spans]
     assert cited and all(span[0] < history for span in cited)
     assert e.actor1 == "US-led Coalition" and e.sub_event_type == "Armed clash"
+
+
+def test_this_town_before_a_conjoined_trigger_is_the_dateline(nlp):
+    # "flew into this town ... and raided": the conjoined verbs share the deictic phrase, which
+    # names the dateline's town, not the province that follows it
+    text = ("KAFRANBEL, Syria — Special forces flew into this town in Idlib province by helicopter early "
+            "Monday and raided the house where a militant commander had been living.")
+    places = [place("KAFRANBEL", text, "Kafr Nubl", 35.61, 36.56, dateline=True),
+              place("Syria", text, "Syria", 35.0, 38.0, precision=3, kind="country"),
+              place("Idlib", text, "Idlib", 35.85, 36.59, precision=3, kind="admin1")]
+    (e,) = run(nlp, text, places=places)
+    assert e.location == "Kafr Nubl" and e.geo_precision == 1, e.geo_reason
+    assert "dateline" in e.geo_reason
+
+
+def test_a_country_that_is_the_subject_is_a_party_not_the_place(nlp):
+    # "X and Iraq have agreed": Iraq is a party to the agreement; the event is drawn at the dateline
+    text = ("BAGHDAD, Iraq — The United States and Iraq have agreed that the coalition's mission will end "
+            "in two phases, the two governments said in a joint statement.")
+    places = [place("BAGHDAD", text, "Baghdad", 33.34, 44.40, dateline=True, cc="IQ"),
+              place("Iraq", text, "Iraq", 33.0, 43.7, precision=3, kind="country", cc="IQ")]
+    places.append(Place(text="Iraq", start=text.index("Iraq", 20), end=text.index("Iraq", 20) + 4, resolved=True,
+                        name="Iraq", latitude=33.0, longitude=43.7, country_code="IQ", country="Iraq",
+                        precision=3, kind="country", reason="test"))
+    (e,) = run(nlp, text, places=places)
+    assert e.sub_event_type == "Agreement"
+    assert e.location == "Baghdad" and "dateline" in e.geo_reason
+
+
+def test_the_country_agreeing_with_actor1_is_actor2(nlp):
+    # ACLED Agreement: the parties named together as the subject are actor1 and actor2
+    text = ("ISTANBUL, Turkey — Russia and Ukraine have agreed to exchange prisoners of war, "
+            "the two governments said in a joint statement.")
+    places = [place("ISTANBUL", text, "Istanbul", 41.01, 28.95, dateline=True, cc="TR"),
+              place("Turkey", text, "Turkey", 39.0, 35.0, precision=3, kind="country", cc="TR"),
+              place("Russia", text, "Russia", 61.0, 98.0, precision=3, kind="country", cc="RU"),
+              place("Ukraine", text, "Ukraine", 49.0, 32.0, precision=3, kind="country", cc="UA")]
+    for p in places[2:]:
+        p.country = p.name
+    (e,) = run(nlp, text, places=places)
+    assert e.sub_event_type == "Agreement"
+    assert e.actor2 == "Military Forces of Ukraine", (e.actor1, e.actor2, e.actor_reason)
+    assert e.location == "Istanbul"
+
+
+def test_an_attack_an_operation_answered_was_made_by_the_operations_target(nlp):
+    # no attacker named: the answering operation's actor1 was the attack's target, so its own
+    # named target made the attack
+    text = ("US aircraft struck a weapons depot of Harakat al-Nujaba north of Baghdad on Sunday, officials said. "
+            "The Pentagon said the strike answered an attack on Friday, when rockets were fired at a base where "
+            "American troops are stationed.")
+    events = run(nlp, text, published="2024-02-05")
+    attack = [e for e in events if e.event_date == "2024-02-02"]
+    assert len(events) == 2 and len(attack) == 1, [(e.event_date, e.actor1, e.actor2) for e in events]
+    assert attack[0].actor2 == "US-led Coalition"
+    assert attack[0].actor1 == next(e.actor2 for e in events if e is not attack[0]), attack[0].actor_reason
+    assert "answered this attack" in attack[0].actor_reason

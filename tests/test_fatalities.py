@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.extract import extract_events
 from pipeline.fatalities import count_casualties
+from pipeline.report import Report
 from pipeline.nlp import get_nlp
 
 
@@ -68,3 +70,30 @@ def test_evidence_offsets(nlp):
     assert got.evidence
     for start, end, said in got.evidence:
         assert text[start:end] == said
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("US Central Command put the number of Islamic State fighters killed at 15.", 15),
+    ("Police put the death toll at 9.", 9),
+    ("The death toll rose to 21, officials said.", 21),
+    ("The ministry said the number of dead was 30.", 30),
+    ("The number of attacks rose to 30 this year.", None),
+])
+def test_a_count_stated_as_a_figure(nlp, text, expected):
+    assert count_casualties(nlp(text)[:]).fatalities.value == expected
+
+
+def test_another_sources_figure_right_after_a_fatality_figure(nlp):
+    text = "The army gave a figure of 14."
+    assert count_casualties(nlp(text)[:], after_figure=True).fatalities.value == 14
+    assert count_casualties(nlp(text)[:]).fatalities.value is None  # alone it says nothing of deaths
+    assert count_casualties(nlp("The number of arrests rose to 4.")[:], after_figure=True).fatalities.value is None
+
+
+def test_figures_from_two_sources_give_the_lowest(nlp):
+    # ACLED: the lowest reported figure; stated numbers beat "more than a dozen"
+    text = ("US and Iraqi forces raided militant hideouts in the desert on Thursday, killing more than a "
+            "dozen militants. The US command put the number of fighters killed at 15. The Iraqi military, "
+            "which said the operation took place east of the river, gave a figure of 14.")
+    events = extract_events(nlp(text), Report(text=text, published="2024-08-31"), [])
+    assert [e.fatalities for e in events] == [14]

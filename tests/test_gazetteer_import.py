@@ -74,7 +74,9 @@ def test_import_adds_places_names_and_codes(gazetteer_copy: Path, dumps: Path) -
     assert stats["alternate_names"] == 2  # the link row is skipped
     gaz = Gazetteer.open(gazetteer_copy)
     atmeh = {c.entry.geonameid: c.how for c in gaz.candidates("Atmeh")}
-    assert atmeh == {9990001: "alternate name of Aţimah"}
+    # GeoNames' own Atmeh replaces the stand-in town of opsmap's sites list; bases stay
+    assert atmeh == {9990001: "alternate name of Aţimah"} and stats["sites_superseded"] == 1
+    assert gaz.candidates("Al-Asad Air Base")[0].entry.site_kind == "air base"
     assert gaz.get(170063).population == 2100000  # updated, not duplicated
     assert gaz.get(170063).feature_code == "PPLA"
 

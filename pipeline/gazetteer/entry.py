@@ -5,6 +5,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 
+#: The ``source`` of an entry from opsmap's sites list (pipeline/data/sites.yaml); its kind follows.
+SITE_SOURCE = "opsmap sites: "
+
+
 @dataclass(frozen=True)
 class Entry:
     """One gazetteer feature: a populated place, a division, a country or a continent."""
@@ -43,6 +47,11 @@ class Entry:
         if code == "CONT":
             return "continent"
         return "place"
+
+    @property
+    def site_kind(self) -> str:
+        """'air base', 'camp', ... for a named site of opsmap's sites list, else ''."""
+        return self.source[len(SITE_SOURCE):] if self.source.startswith(SITE_SOURCE) else ""
 
     @property
     def is_division(self) -> bool:

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Iterator
 
 from ..names import fold
+from .entry import SITE_SOURCE
+from .geometry import haversine_km
 from .pipdata import short_division_names, useful_alternate
 from .progress import Progress
 from .schema import connect, name_row, stamp_versions, write_meta
@@ -49,6 +51,7 @@ def import_files(path: Path, files: list[Path], progress: bool = True) -> dict:
             bar.close()
             stats["files"].append(file.name)
             conn.commit()
+        stats["sites_superseded"] = _retire_site_towns(conn)
         stamp_versions(conn)
         write_meta(conn, last_import=", ".join(stats["files"]))
         conn.commit()
@@ -206,6 +209,33 @@ def _adopt_admin2(conn: sqlite3.Connection, cc: str, a1: str, code: str, gid: in
                          "admin2_code = ?", (code, cc, a1, old_code))
     conn.execute("INSERT OR REPLACE INTO admin2 VALUES (?,?,?,?,?)", (cc, a1, code, gid, display))
     return merged
+
+
+#: A town of opsmap's sites list gives way to an imported GeoNames town of its name this close.
+SITE_SUPERSEDED_KM = 15.0
+
+
+def _retire_site_towns(conn: sqlite3.Connection) -> int:
+    """Drop the towns of opsmap's sites list that an imported GeoNames town now covers (same name,
+    same country, within SITE_SUPERSEDED_KM): GeoNames' own entry, with its id and alternate
+    names, replaces our stand-in. Bases, camps and crossings stay (cities500 and the dumps' towns
+    are not them)."""
+    sites = conn.execute("SELECT geonameid, lat, lon, country_code FROM places WHERE feature_class = 'P' "
+                         "AND source LIKE ?", (SITE_SOURCE + "%",)).fetchall()
+    retired = 0
+    for gid, lat, lon, cc in sites:
+        keys = [k for (k,) in conn.execute("SELECT key FROM names WHERE geonameid = ?", (gid,))]
+        for key in keys:
+            hits = conn.execute("SELECT p.lat, p.lon FROM names n JOIN places p USING (geonameid) WHERE n.key = ? "
+                                "AND p.source = 'geonames' AND p.feature_class = 'P' AND p.country_code = ?",
+                                (key, cc)).fetchall()
+            if any(haversine_km(lat, lon, la, lo) <= SITE_SUPERSEDED_KM for la, lo in hits):
+                conn.execute("DELETE FROM names WHERE geonameid = ?", (gid,))
+                conn.execute("DELETE FROM places WHERE geonameid = ?", (gid,))
+                retired += 1
+                break
+    conn.commit()
+    return retired
 
 
 def _strip_division_word(name: str) -> str:

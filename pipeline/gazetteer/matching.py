@@ -158,6 +158,8 @@ class NameMatcher:
 
 
 def _exact_candidate(entry: Entry, matched: str, kind: str) -> Candidate:
+    if entry.site_kind:
+        return Candidate(entry, matched, f"named site ({entry.site_kind}) from opsmap's sites list", 1.0)
     if kind == "name":
         return Candidate(entry, matched, "exact name", 1.0)
     if kind == "alt":

