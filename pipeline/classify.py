@@ -10,6 +10,7 @@ example sentences we wrote (``typer``) adds its vote to the sub-types the rules 
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,6 +20,8 @@ from .knowledge import load_data
 from .nlp import doc_entities
 from .detect import FACTUAL, CueIndex, CueMatch, factuality, governing_verb, is_earlier_event, segments
 from .typer import TrainedTyper, trained_typer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,16 @@ VIOLENCE = "@violence"  # payload key of the method-less violence cues, routed b
 class TypeClassifier:
     """Scores text spans against the sub-event types of the typology file."""
 
-    def __init__(self, data: dict | None = None, typer: TrainedTyper | None = None) -> None:
+    def __init__(self, data: dict | None = None, typer: TrainedTyper | None = None,
+                 embeddings: bool = False) -> None:
+        """``embeddings``: ``typer`` is the bag-of-words typer joined by the embedding typer
+        (``embed_typer.EnsembleTyper``), whose combination numbers are ``embedding_typer`` in the file."""
         data = data or load_data("event_types.yaml")
         self.typer = typer
-        self.typer_weight = float(data.get("typer_weight", 0.0))
-        self.rules_sure = float(data.get("rules_sure", float("inf")))
-        self.typer_alone = float(data.get("typer_alone", 1.1))  # above 1: never
+        combine = {**data, **(data.get("embedding_typer") or {})} if embeddings else data
+        self.typer_weight = float(combine.get("typer_weight", 0.0))
+        self.rules_sure = float(combine.get("rules_sure", float("inf")))
+        self.typer_alone = float(combine.get("typer_alone", 1.1))  # above 1: never
         self.version = str(data.get("version", ""))
         self.subtypes: dict[str, SubType] = {}
         phrases: dict[str, list[tuple[str, float]]] = {}
@@ -409,12 +416,30 @@ class TypeClassifier:
 
 
 @lru_cache(maxsize=4)
-def default_classifier(model: str | None = None) -> TypeClassifier:
+def default_classifier(model: str | None = None, embeddings: bool = False) -> TypeClassifier:
     """The classifier over the shipped typology, built once per process. With the name of a spaCy
-    model, the trained typer (over that model's lemmas) helps the rules when they are unsure."""
-    return TypeClassifier(typer=trained_typer(model) if model is not None else None)
+    model, the trained typer (over that model's lemmas) helps the rules when they are unsure; with
+    ``embeddings`` too, the WordLlama embedding typer (``embed_typer``) votes with it. Without wordllama
+    installed, the bag-of-words typer votes alone (and a warning says so)."""
+    if model is None:
+        return TypeClassifier()
+    typer = trained_typer(model)
+    if embeddings:
+        from .embed_typer import EmbeddingUnavailable, EnsembleTyper, embedding_typer
+
+        data = load_data("event_types.yaml")
+        share = float((data.get("embedding_typer") or {}).get("share", 0.0))
+        try:
+            joined = EnsembleTyper((typer, 1.0 - share), (embedding_typer(model), share))
+        except EmbeddingUnavailable as exc:
+            log.warning("embedding typer unavailable (%s); typing with the bag-of-words typer alone. "
+                        "pip install wordllama, or set OPSMAP_EVENT_EMBEDDINGS=0 to silence this", exc)
+        else:
+            return TypeClassifier(data, joined, embeddings=True)
+    return TypeClassifier(typer=typer)
 
 
 def classifier_for(settings) -> TypeClassifier:
-    """The classifier the settings ask for: the rules alone, or helped by the trained typer."""
-    return default_classifier(settings.spacy_model if settings.event_typer else None)
+    """The classifier the settings ask for: the rules alone, or helped by the trained typer(s)."""
+    return default_classifier(settings.spacy_model if settings.event_typer else None,
+                              settings.event_typer and settings.event_embeddings)

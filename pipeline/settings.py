@@ -39,6 +39,9 @@ class Settings:
     request_timeout: float = 20.0
     #: The trained sub-event typer (pipeline/typer.py) helps the typing rules when they are unsure.
     event_typer: bool = True
+    #: With the trained typer: the WordLlama sentence-embedding typer (pipeline/embed_typer.py) votes
+    #: with it. Needs the wordllama package; without it the bag-of-words typer votes alone.
+    event_embeddings: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -68,6 +71,7 @@ _ENV = {
     "max_events_per_report": "OPSMAP_MAX_EVENTS_PER_REPORT",
     "request_timeout": "OPSMAP_REQUEST_TIMEOUT",
     "event_typer": "OPSMAP_EVENT_TYPER",
+    "event_embeddings": "OPSMAP_EVENT_EMBEDDINGS",
 }
 
 
