@@ -57,6 +57,7 @@ class CueIndex(Generic[T]):
 
     def __init__(self) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, T, bool]]] = {}
+        self._tries: dict[str, tuple[_Node, _Node]] | None = None
 
     def add(self, phrase: str, payload: T, exact: bool = False) -> None:
         words = tuple(t.text for t in _tokenizer()(phrase) if t.text not in {"-", "–"}) if exact \
@@ -64,6 +65,23 @@ class CueIndex(Generic[T]):
         if not words:
             return
         self._by_first.setdefault(words[0], []).append((words, phrase, payload, exact))
+        self._tries = None
+
+    def _first_word_tries(self) -> dict[str, tuple[_Node, _Node]]:
+        """Per first word, its phrases as two tries of their later words (compared by lowercase or
+        lemma, and by exact spelling), built on first use: a doc's word then follows only the
+        phrases that can still match instead of trying each phrase in turn."""
+        if self._tries is None:
+            tries: dict[str, tuple[_Node, _Node]] = {}
+            for first, entries in self._by_first.items():
+                loose, exact_root = tries.setdefault(first, (_Node(), _Node()))
+                for order, (words, _phrase, _payload, exact) in enumerate(entries):
+                    node = exact_root if exact else loose
+                    for word in words[1:]:
+                        node = node.children.setdefault(word, _Node())
+                    node.ends.append(order)
+            self._tries = tries
+        return self._tries
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_first.values())
@@ -122,22 +140,25 @@ class CueIndex(Generic[T]):
         """Only the doc's words that start some phrase are tried (the doc's key positions are shared
         by all indexes), in token order, so results do not depend on dict order."""
         word_idx, keys, positions = self._doc_keys(doc)
+        tries = self._first_word_tries()
         ranked: list[tuple[int, int, int, CueMatch[T]]] = []
-        for first in self._by_first.keys() & positions.keys():
+        ends: list[tuple[int, int]] = []  # (phrase order, words) of the phrases matched at one word
+        for first in tries.keys() & positions.keys():
             entries = self._by_first[first]
+            loose, exact = tries[first]
             for i in positions[first]:
                 token_keys = keys[i]
+                if first in token_keys[1:]:  # a loose phrase's first word is the lowercase or the lemma
+                    _walk(loose, keys, i, 1, 1, ends)
+                if token_keys[0] == first:  # an exact phrase's, the spelling
+                    _walk(exact, keys, i, 1, 0, ends)
+                if not ends:
+                    continue
                 rank = token_keys.index(first)
-                for order, (phrase_w, phrase, payload, exact) in enumerate(entries):
-                    n = len(phrase_w)
-                    if i + n > len(word_idx):
-                        continue
-                    if exact:
-                        ok = token_keys[0] == phrase_w[0] and all(keys[i + k][0] == phrase_w[k] for k in range(1, n))
-                    else:
-                        ok = phrase_w[0] in token_keys[1:] and all(phrase_w[k] in keys[i + k][1:] for k in range(1, n))
-                    if ok:
-                        ranked.append((i, rank, order, CueMatch(word_idx[i], word_idx[i + n - 1] + 1, phrase, payload)))
+                for order, n in ends:
+                    _words, phrase, payload, _exact = entries[order]
+                    ranked.append((i, rank, order, CueMatch(word_idx[i], word_idx[i + n - 1] + 1, phrase, payload)))
+                ends.clear()
         ranked.sort(key=lambda r: r[:3])
         found = [r[3] for r in ranked]
         if not longest or not found:
@@ -152,6 +173,40 @@ class CueIndex(Generic[T]):
             kept.append(m)
         kept.sort(key=lambda m: m.start)
         return kept
+
+
+def lemma_positions(doc: Doc, lemmas: frozenset[str]) -> list[int]:
+    """Indices of the doc's tokens whose lowercased lemma is one of ``lemmas``, read from the match
+    keys kept on the doc (no Token object per word). Spaces and dashes are never found."""
+    word_idx, keys, _positions = CueIndex._doc_keys(doc)
+    return [word_idx[k] for k, token_keys in enumerate(keys) if token_keys[-1] in lemmas]
+
+
+class _Node:
+    """A trie node of :class:`CueIndex`: the next words, and the phrases (by order) ending here."""
+
+    __slots__ = ("children", "ends")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.ends: list[int] = []
+
+
+def _walk(node: _Node, keys: list[tuple[str, ...]], i: int, depth: int, first_key: int,
+          ends: list[tuple[int, int]]) -> None:
+    """Follow ``node`` along the words after ``keys[i]``, adding (order, length) of each phrase that
+    ends on the way. ``first_key`` 1 compares a word's lowercase and lemma (the keys from 1 on), 0 its
+    spelling only (key 0), as :meth:`CueIndex.add` stored loose and exact phrases."""
+    for order in node.ends:
+        ends.append((order, depth))
+    children = node.children
+    if not children or i + depth >= len(keys):
+        return
+    alternatives = keys[i + depth][first_key:] if first_key else keys[i + depth][:1]
+    for word in alternatives:
+        child = children.get(word)
+        if child is not None:
+            _walk(child, keys, i, depth + 1, first_key, ends)
 
 
 def _breaks_here(tok: Token) -> bool:
@@ -260,7 +315,19 @@ class Factuality:
 
 
 def factuality(trigger: Token, seg: Span) -> Factuality:
-    """Whether ``seg`` asserts that the event named by ``trigger`` happened, and why (or why not)."""
+    """Whether ``seg`` asserts that the event named by ``trigger`` happened, and why (or why not).
+
+    Kept on the doc per (trigger, segment): the classifier asks it of every cue, and the extractor
+    again of the cue it chose, each sentence being read once or twice (a third of the calls)."""
+    memo = seg.doc.user_data.setdefault("opsmap_factuality", {})
+    key = (trigger.i, seg.start, seg.end)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _factuality(trigger, seg)
+    return found
+
+
+def _factuality(trigger: Token, seg: Span) -> Factuality:
     mod = modality()
     verb = governing_verb(trigger, seg)
     # generic: "numerous attacks", "a campaign of attacks"

@@ -22,7 +22,7 @@ from .nlp import doc_text
 from .classify import Classification, SubType, TypeClassifier, classifier_for, default_classifier
 from .dates import DateResolution, fallback_date, resolve_date
 from .detect import (FACTUAL, HEDGED, factuality, in_an_earlier_year, is_earlier_event, is_headline,
-                     is_summary, modality, present_state, segments)
+                     is_summary, lemma_positions, modality, present_state, segments)
 from .event import Event
 from .fatalities import NUMERIC, Casualties, Count, count_casualties
 from .linking import (PlaceLink, acled_region, compatible as places_compatible, dateline_spans, distance_km,
@@ -169,7 +169,7 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
              for i in range(a.start, a.end)}
     segs = segs if segs is not None else segments(doc)
     response_words = modality().response_words
-    responders = [t.i for t in doc if t.lemma_.lower() in response_words]
+    responders = lemma_positions(doc, response_words)
     previous_groups: dict = {}
     for index, seg in enumerate(segs):
         # context carries over one sentence: "Protesters rallied ... Police fired tear gas to disperse them."
@@ -423,8 +423,8 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     events: list[Event] = []
     for c in clusters:
         events.extend(_split_by_place(_event(c, report, clf, actor_dict), c))
-    doc.user_data.pop("opsmap_cue_keys", None)  # per-call caches, not part of the doc
-    doc.user_data.pop("opsmap_cue_matches", None)
+    for cache in ("opsmap_cue_keys", "opsmap_cue_matches", "opsmap_factuality"):
+        doc.user_data.pop(cache, None)  # per-call caches, not part of the doc
     return events
 
 
