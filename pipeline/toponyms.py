@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from spacy.attrs import IDX, LENGTH, POS
 from spacy.symbols import PROPN as PROPN_ID
@@ -80,22 +80,44 @@ def demonyms() -> dict[str, str]:
 
 
 _DEMONYM_RE: re.Pattern | None = None
+#: The first words of the demonyms, when every demonym is capitalised words ("Syrian", "South
+#: Sudanese"): the alternation is then only tried where such a word starts. None: tried everywhere.
+_DEMONYM_FIRST_WORDS: frozenset[str] | None = None
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+")
 
 
 def demonym_counts(text: str) -> dict[str, int]:
     """Country code -> how often the text uses one of its demonyms ("Syrian", "Iraqi")."""
-    global _DEMONYM_RE
+    global _DEMONYM_RE, _DEMONYM_FIRST_WORDS
     if _DEMONYM_RE is None:
         raw = load_data("geo_demonyms.yaml")
         words = sorted({w for ws in raw["demonyms"].values() for w in ws}, key=len, reverse=True)
+        if all(re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", w) for w in words):
+            _DEMONYM_FIRST_WORDS = frozenset(w.split(" ")[0] for w in words)
         _DEMONYM_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
     counts: dict[str, int] = {}
     table = demonyms()
-    for match in _DEMONYM_RE.finditer(text):
+    for match in _demonym_matches(text):
         cc = table.get(fold(match.group(1)))
         if cc:
             counts[cc] = counts.get(cc, 0) + 1
     return counts
+
+
+def _demonym_matches(text: str) -> Iterator[re.Match]:
+    """``_DEMONYM_RE.finditer(text)``, trying the alternation of all demonyms only where a word
+    that begins one starts (tried at every character, it cost as much as the rest of recognition)."""
+    if _DEMONYM_FIRST_WORDS is None:
+        yield from _DEMONYM_RE.finditer(text)
+        return
+    resume = 0  # as finditer: the next match starts after the last one
+    for word in _CAPITALISED_WORD.finditer(text):
+        if word.start() < resume or word.group() not in _DEMONYM_FIRST_WORDS:
+            continue
+        match = _DEMONYM_RE.match(text, word.start())
+        if match is not None:
+            resume = match.end()
+            yield match
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
