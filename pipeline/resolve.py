@@ -231,6 +231,9 @@ class Context:
     #: Countries of names that match exactly and lie in one country only ("Idlib"): unlike a
     #: named country ("US strike"), they say where the report happens.
     place_countries: Counter = field(default_factory=Counter)
+    #: What :meth:`Resolver._score_parts` worked out per (candidate, dateline, cue, qualifier): the
+    #: same in both passes and for every mention of a name, so each candidate's is computed once.
+    score_parts: dict[tuple, tuple[float, float | None, float | None]] = field(default_factory=dict)
 
     def focus_countries(self) -> set[str]:
         """Where the report happens: the dateline's country and those of its unambiguous places;
@@ -376,6 +379,30 @@ class Resolver:
 
     def _score(self, cand: Candidate, mention: Mention, facts: _NameFacts, ctx: Context,
                cue: str, qualifier: tuple[str, str] | None, index: int | None) -> float:
+        key = (id(cand), mention.is_dateline, cue, qualifier)
+        parts = ctx.score_parts.get(key)
+        if parts is None:
+            parts = ctx.score_parts[key] = self._score_parts(cand, mention, facts, ctx, cue, qualifier)
+        score, county, support = parts
+        entry = cand.entry
+        if index is not None and entry.kind in ("place", "admin2", "admin1"):
+            division = (entry.country_code, entry.admin1_code)
+            if entry.admin1_code and any(i != index and d == division for i, d in ctx.admin1s):
+                score += W_ADMIN1
+            nearest = _nearest_other(entry.lat, entry.lon, ctx.points, index)
+            if nearest is not None:
+                score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
+        if county is not None:
+            score += county
+        if support is not None:
+            score += support
+        return score
+
+    def _score_parts(self, cand: Candidate, mention: Mention, facts: _NameFacts, ctx: Context,
+                     cue: str, qualifier: tuple[str, str] | None) -> tuple[float, float | None, float | None]:
+        """The evidence that does not depend on the second pass's choices, as (the score before the
+        coherence terms, the named-county bonus, the support bonus), the two bonuses None when they
+        do not apply: :meth:`_score` adds them in the original order, so sums are the same."""
         entry = cand.entry
         score = cand.match_score + W_POPULATION * math.log10(entry.population + 1)
         score += FEATURE_BONUS.get(entry.kind, 0.0)
@@ -423,18 +450,13 @@ class Resolver:
                 score += W_QUALIFIER
         if entry.kind in ("place", "admin2") and (entry.country_code, entry.admin1_code) in ctx.text_admin1s:
             score += W_TEXT_ADMIN1
-        if index is not None and entry.kind in ("place", "admin2", "admin1"):
-            division = (entry.country_code, entry.admin1_code)
-            if entry.admin1_code and any(i != index and d == division for i, d in ctx.admin1s):
-                score += W_ADMIN1
-            nearest = _nearest_other(entry.lat, entry.lon, ctx.points, index)
-            if nearest is not None:
-                score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
+        county = None
         if cand.match_score >= 0.9 and _in_named_county(entry, facts.key, ctx.footprints):
-            score += W_NAMED_COUNTY if entry.kind == "place" else W_COUNTY_HOLDS_TOWN
+            county = W_NAMED_COUNTY if entry.kind == "place" else W_COUNTY_HOLDS_TOWN
+        support = None
         if entry.kind in ("place", "admin2", "admin1"):
-            score += W_SUPPORT * min(MAX_SUPPORT, _support(entry, facts.key, ctx.footprints))
-        return score
+            support = W_SUPPORT * min(MAX_SUPPORT, _support(entry, facts.key, ctx.footprints))
+        return score, county, support
 
     def _choose(self, mention: Mention, found: tuple[Candidate, ...], ctx: Context, cue: str,
                 qualifier: tuple[str, str] | None, index: int | None = None) -> Resolution:
