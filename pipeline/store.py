@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import json
 import math
+import operator
 import os
 import sqlite3
 import time
@@ -44,6 +45,9 @@ PLACE_COLUMNS = [
     "country_code", "country", "admin1", "admin2", "feature", "precision", "radius_km", "score",
     "reason", "kind", "eventable", "is_dateline",
 ]
+
+#: A place's values in PLACE_COLUMNS order (after report_id), read in one call.
+_place_values = operator.attrgetter(*PLACE_COLUMNS[1:])
 
 _MIGRATIONS: dict[int, str] = {
     1: f"""
@@ -198,8 +202,7 @@ class Store:
                  report.raw, status, _now()))
             self.conn.executemany(
                 f"INSERT INTO places VALUES ({','.join('?' * len(PLACE_COLUMNS))})",
-                [[report.report_id] + [_sql_value(getattr(p, c)) for c in PLACE_COLUMNS[1:]]
-                 for p in places])
+                [(report.report_id, *map(_sql_value, _place_values(p))) for p in places])
             taken: set[str] = set()  # one account per report per event
             for mention in events:
                 event_id, reason = self._matching_event(mention, affected, taken)
@@ -326,9 +329,12 @@ class Store:
         }
 
 
+_EVENT_COLUMN_SET = frozenset(EVENT_COLUMNS)
+
+
 def event_from_row(row: dict) -> Event:
     """An Event from a stored row (SQL types back to Python ones)."""
-    values = {c: row.get(c) for c in EVENT_COLUMNS if c in row}
+    values = {c: v for c, v in row.items() if c in _EVENT_COLUMN_SET}
     evidence = values.get("evidence")
     if isinstance(evidence, str):
         values["evidence"] = json.loads(evidence) if evidence else {}
