@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from spacy.attrs import IS_SPACE, LEMMA, LOWER, ORTH
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH
 from spacy.tokens import Doc, Span, Token
 
 from .knowledge import load_data
@@ -225,18 +225,24 @@ def _breaks_here(tok: Token) -> bool:
 
 
 def segments(doc: Doc) -> list[Span]:
-    """Sentences, further cut at paragraph and headline line breaks (soft-wrapped lines stay whole)."""
+    """Sentences, further cut at paragraph and headline line breaks (soft-wrapped lines stay whole).
+
+    Reads the space and punctuation flags as arrays: only whitespace tokens become Token objects."""
+    flags = doc.to_array([IS_SPACE, IS_PUNCT]).tolist() if len(doc) else []
     out: list[Span] = []
     for sent in doc.sents:
         start = sent.start
-        for tok in sent:
-            if tok.is_space and "\n" in tok.text and _breaks_here(tok):
-                if tok.i > start:
-                    out.append(doc[start:tok.i])
-                start = tok.i + 1
+        for i in range(sent.start, sent.end):
+            if not flags[i][0]:
+                continue
+            tok = doc[i]
+            if "\n" in tok.text and _breaks_here(tok):
+                if i > start:
+                    out.append(doc[start:i])
+                start = i + 1
         if start < sent.end:
             out.append(doc[start:sent.end])
-    return [s for s in out if any(not t.is_space and not t.is_punct for t in s)]
+    return [s for s in out if any(not space and not punct for space, punct in flags[s.start:s.end])]
 
 
 # ---------------------------------------------------------------------------------------------
