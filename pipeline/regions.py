@@ -156,7 +156,10 @@ def find_region_phrases(text: str, mentions: list[Mention]) -> list[RegionPhrase
         if (hit := pats["near"].search(before)):
             phrases.append(RegionPhrase(offset + hit.start(), m.end, "near", i))
     dem = demonyms()
-    for hit in pats["demonym_border"].finditer(text):
+    # the pattern ends on "border" or "frontier": most reports have neither, and trying its
+    # alternation of demonyms at every character was most of this function's time
+    border_words = "border" in text or "frontier" in text
+    for hit in pats["demonym_border"].finditer(text) if border_words else ():
         first = dem.get(fold(hit.group(1)), "")
         second = dem.get(fold(hit.group(2) or ""), "")
         start = hit.start(1)
