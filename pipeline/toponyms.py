@@ -325,6 +325,32 @@ def _titled_names() -> re.Pattern:
     return re.compile(rf"\b(?:{titles})\s+(?:[A-Z][a-z]+\s+)?([A-Z][\w'’-]+)")
 
 
+@lru_cache(maxsize=1)
+def _titles_capitalised() -> bool:
+    raw = load_data("geo_regions.yaml")
+    return all(re.match(r"[A-Z]", t) for t in raw["person_titles"])
+
+
+_CAPITAL_START = re.compile(r"\b[A-Z]")
+
+
+def _titled_name_matches(text: str) -> Iterator[re.Match]:
+    """``_titled_names().finditer(text)``, the titles only tried where a capitalised word starts
+    (as every title is): tried at every character, they cost a fifth of recognition."""
+    pattern = _titled_names()
+    if not _titles_capitalised():
+        yield from pattern.finditer(text)
+        return
+    resume = 0  # as finditer: the next match starts after the last one
+    for capital in _CAPITAL_START.finditer(text):
+        if capital.start() < resume:
+            continue
+        match = pattern.match(text, capital.start())
+        if match is not None:
+            resume = match.end()
+            yield match
+
+
 def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
     """A name reads the same way throughout a report.
 
@@ -333,7 +359,7 @@ def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mention
     whatever label the model gave them there ("Alexandria woman charged" ... "of Alexandria").
     """
     people = {fold(tok.text) for e in ents if e.label_ == "PERSON" and len(e) >= 2 for tok in e}
-    people |= {fold(m.group(1)) for m in _titled_names().finditer(text)}
+    people |= {fold(m.group(1)) for m in _titled_name_matches(text)}
     person_spans = [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON" and len(e) >= 2]
     kept = [m for m in mentions if m.is_dateline or fold(m.text) not in people
             or _is_division_name(gazetteer, m.text)]
@@ -387,6 +413,7 @@ def _dateline_elsewhere(text: str, gazetteer: Gazetteer, mentions: list[Mention]
 
 
 _NEXT_WORDS = re.compile(r"(?:[ -](?:[a-z]{1,3}|[A-Z][\w’']*)){1,3}")
+_NEXT_WORD_PARTS = re.compile(r"[ -][^ -]+")
 
 
 def _extended(text: str, gazetteer: Gazetteer, mention: Mention) -> Mention:
@@ -397,7 +424,7 @@ def _extended(text: str, gazetteer: Gazetteer, mention: Mention) -> Mention:
     run = _NEXT_WORDS.match(text, mention.end)
     if not run:
         return mention
-    words = re.findall(r"[ -][^ -]+", run.group(0))
+    words = _NEXT_WORD_PARTS.findall(run.group(0))
     for n in range(len(words), 0, -1):
         end = mention.end + sum(len(w) for w in words[:n])
         if not text[end - 1].isupper() and not words[n - 1][1:2].isupper():

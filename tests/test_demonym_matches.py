@@ -1,4 +1,4 @@
-"""Demonyms are only looked for where a capitalised word that begins one starts: the matches must
+"""Demonyms and person titles are only looked for where a capitalised word starts: the matches must
 be exactly those of the plain alternation tried at every character."""
 from __future__ import annotations
 
@@ -46,3 +46,18 @@ def test_same_matches_at_awkward_boundaries():
 def test_counts_by_country():
     counts = toponyms.demonym_counts("Syrian and Iraqi forces met South Sudanese envoys; Syrians said")
     assert counts["SY"] == 2 and counts["IQ"] == 1 and counts["SS"] == 1
+
+
+def test_titled_names_same_matches_as_finditer():
+    pattern = toponyms._titled_names()
+    assert toponyms._titles_capitalised()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DEMO_REPORTS.glob("*.md"))]
+    rng = random.Random(9)
+    words = ["President", "Vice President", "Mr.", "Mr", "Gen.", "General", "Sen.", "Ali", "Mikheil Saakashvili",
+             "mr.", "Président", "xPresident", "Dr. Jane Doe", "King", "Kingdom", "Omar"]
+    glue = ["", " ", "  ", "-", "é", ".", "\n", "_", "1", "’s "]
+    texts += ["".join(rng.choice(words) + rng.choice(glue) for _ in range(12)) for _ in range(2000)]
+    for text in texts:
+        plain = [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(text)]
+        fast = [(m.start(), m.end(), m.group(1)) for m in toponyms._titled_name_matches(text)]
+        assert fast == plain, text
