@@ -7,6 +7,7 @@ generic quantifiers ("numerous attacks"). The vocabulary lives in data/event_mod
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -57,7 +58,7 @@ class CueIndex(Generic[T]):
 
     def __init__(self) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, T, bool]]] = {}
-        self._tries: dict[str, tuple[_Node, _Node]] | None = None
+        self._tries: dict[str, tuple[_Node | None, _Node | None]] | None = None
 
     def add(self, phrase: str, payload: T, exact: bool = False) -> None:
         words = tuple(t.text for t in _tokenizer()(phrase) if t.text not in {"-", "–"}) if exact \
@@ -67,19 +68,21 @@ class CueIndex(Generic[T]):
         self._by_first.setdefault(words[0], []).append((words, phrase, payload, exact))
         self._tries = None
 
-    def _first_word_tries(self) -> dict[str, tuple[_Node, _Node]]:
+    def _first_word_tries(self) -> dict[str, tuple[_Node | None, _Node | None]]:
         """Per first word, its phrases as two tries of their later words (compared by lowercase or
-        lemma, and by exact spelling), built on first use: a doc's word then follows only the
-        phrases that can still match instead of trying each phrase in turn."""
+        lemma, and by exact spelling; None when it has none), built on first use: a doc's word then
+        follows only the phrases that can still match instead of trying each phrase in turn."""
         if self._tries is None:
-            tries: dict[str, tuple[_Node, _Node]] = {}
+            tries: dict[str, tuple[_Node | None, _Node | None]] = {}
             for first, entries in self._by_first.items():
-                loose, exact_root = tries.setdefault(first, (_Node(), _Node()))
+                loose, exact_root = _Node(), _Node()
                 for order, (words, _phrase, _payload, exact) in enumerate(entries):
                     node = exact_root if exact else loose
                     for word in words[1:]:
                         node = node.children.setdefault(word, _Node())
                     node.ends.append(order)
+                tries[first] = (loose if loose.ends or loose.children else None,
+                                exact_root if exact_root.ends or exact_root.children else None)
             self._tries = tries
         return self._tries
 
@@ -93,28 +96,35 @@ class CueIndex(Generic[T]):
         if cached is None:
             # attribute arrays instead of a Token object per word: this runs for every report
             strings = doc.vocab.strings
-            rows = doc.to_array([ORTH, LOWER, LEMMA, IS_SPACE]).tolist() if len(doc) else []
+            columns = doc.to_array([ORTH, LOWER, LEMMA, IS_SPACE]).T.tolist() if len(doc) else [[], [], [], []]
+            orths, lowers, lemmas, spaces = columns
             word_idx: list[int] = []
             keys: list[tuple[str, ...]] = []
             positions: dict[str, list[int]] = {}
             if len(_TOKEN_KEYS) > _TOKEN_KEYS_MAX:
                 _TOKEN_KEYS.clear()
             known = _TOKEN_KEYS
-            for i, (orth, lower_id, lemma_id, is_space) in enumerate(rows):
+            for i, word, is_space in zip(range(len(spaces)), zip(orths, lowers, lemmas), spaces):
                 if is_space:
                     continue
-                entry = known.get((orth, lower_id, lemma_id), False)
+                entry = known.get(word, False)
                 if entry is False:  # words recur across reports: their keys are worked out once
+                    orth, lower_id, lemma_id = word
                     text = strings[orth]
                     lower, lemma = strings[lower_id], strings[lemma_id].lower()
                     token_keys = (text, lower) if lemma == lower else (text, lower, lemma)
                     entry = None if text in {"-", "–"} else (token_keys, tuple(dict.fromkeys(token_keys)))
-                    known[(orth, lower_id, lemma_id)] = entry
+                    known[word] = entry
                 if entry is None:
                     continue
                 token_keys, distinct = entry
+                n = len(keys)
                 for key in distinct:
-                    positions.setdefault(key, []).append(len(keys))
+                    found = positions.get(key)
+                    if found is None:
+                        positions[key] = [n]
+                    else:
+                        found.append(n)
                 word_idx.append(i)
                 keys.append(token_keys)
             cached = (word_idx, keys, positions)
@@ -129,12 +139,16 @@ class CueIndex(Generic[T]):
         doc = tokens.doc if isinstance(tokens, Span) else tokens
         cache = doc.user_data.setdefault("opsmap_cue_matches", {})
         key = (id(self), longest)
-        matches = cache.get(key)
-        if matches is None:
-            matches = cache[key] = self._find_all(doc, longest)
+        found = cache.get(key)
+        if found is None:
+            matches = self._find_all(doc, longest)
+            found = cache[key] = (matches, [m.start for m in matches])
+        matches, starts = found
         if isinstance(tokens, Doc):
             return list(matches)
-        return [m for m in matches if tokens.start <= m.start and m.end <= tokens.end]
+        # matches come in token order: those starting inside the span are one slice of them
+        first, stop = bisect_left(starts, tokens.start), bisect_left(starts, tokens.end)
+        return [m for m in matches[first:stop] if m.end <= tokens.end]
 
     def _find_all(self, doc: Doc, longest: bool) -> list[CueMatch[T]]:
         """Only the doc's words that start some phrase are tried (the doc's key positions are shared
@@ -148,9 +162,9 @@ class CueIndex(Generic[T]):
             loose, exact = tries[first]
             for i in positions[first]:
                 token_keys = keys[i]
-                if first in token_keys[1:]:  # a loose phrase's first word is the lowercase or the lemma
-                    _walk(loose, keys, i, 1, 1, ends)
-                if token_keys[0] == first:  # an exact phrase's, the spelling
+                if loose is not None and first in token_keys[1:]:  # a loose phrase's first word is the
+                    _walk(loose, keys, i, 1, 1, ends)  # lowercase or the lemma
+                if exact is not None and token_keys[0] == first:  # an exact phrase's, the spelling
                     _walk(exact, keys, i, 1, 0, ends)
                 if not ends:
                     continue
@@ -311,6 +325,7 @@ def governing_verb(token: Token, limit: Span | None = None) -> Token:
 
 
 _EMBEDDING_DEPS = {"xcomp", "ccomp", "prep", "pcomp", "acomp", "dobj", "pobj", "advcl", "attr", "oprd", "acl"}
+_EMBEDDING_OR_CONJ = frozenset(_EMBEDDING_DEPS | {"conj"})
 
 
 @dataclass
@@ -354,7 +369,7 @@ def _factuality(trigger: Token, seg: Span) -> Factuality:
     for _ in range(7):  # the verb's own clause and the clauses that embed it
         if cur.head is cur or not (seg.start <= cur.head.i < seg.end):
             break
-        if cur.dep_ not in _EMBEDDING_DEPS | {"conj"}:
+        if cur.dep_ not in _EMBEDDING_OR_CONJ:
             break
         cur = cur.head
         chain.append(cur)

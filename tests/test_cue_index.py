@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from pipeline.actors import default_actors
 from pipeline.classify import default_classifier
-from pipeline.detect import CueIndex, CueMatch
+from pipeline.detect import CueIndex, CueMatch, segments
 from pipeline.fatalities import _lexicon
 from pipeline.frontmatter import split_front_matter
 from pipeline.nlp import get_nlp
@@ -80,6 +80,9 @@ def test_shipped_vocabularies_over_the_demo_reports(nlp):
                 expected = _reference(index, doc, longest)
                 doc.user_data.pop("opsmap_cue_matches", None)
                 assert index.find(doc, longest=longest) == expected
+                for seg in segments(doc):  # a span gets the doc's matches that lie inside it
+                    inside = [m for m in expected if seg.start <= m.start and m.end <= seg.end]
+                    assert index.find(seg, longest=longest) == inside
                 total += len(expected)
     assert total > 100
 
