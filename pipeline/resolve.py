@@ -67,6 +67,7 @@ STATE_NAME_TOWN_RATIO = 100
 LOOSE_WITHOUT_CONTEXT = 0.47
 
 
+_QUALIFIER = re.compile(r",\s*([A-Z][A-Za-z]*\.?(?:\s[A-Z][A-Za-z]*\.?)?)")
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'&.-]*(?: [A-Z][\w'&.-]*)*")
 _WORD = re.compile(r"[^ ]+")
 MAX_DIVISION_WORDS = 3
@@ -234,6 +235,8 @@ class Context:
     #: What :meth:`Resolver._score_parts` worked out per (candidate, dateline, cue, qualifier): the
     #: same in both passes and for every mention of a name, so each candidate's is computed once.
     score_parts: dict[tuple, tuple[float, float | None, float | None]] = field(default_factory=dict)
+    #: The facts of each name's candidates (by the name as written, whose candidates they are).
+    name_facts: dict[str, _NameFacts] = field(default_factory=dict)
 
     def focus_countries(self) -> set[str]:
         """Where the report happens: the dateline's country and those of its unambiguous places;
@@ -361,7 +364,7 @@ class Resolver:
     def _qualifier(self, text: str, mention: Mention, mentions: list[Mention]) -> tuple[str, str] | None:
         """'Springfield, Ill.' or 'Paris, Texas': the division or country right after a comma."""
         tail = text[mention.end: mention.end + 40]
-        match = re.match(r",\s*([A-Z][A-Za-z]*\.?(?:\s[A-Z][A-Za-z]*\.?)?)", tail)
+        match = _QUALIFIER.match(tail)
         if not match:
             return None
         words = match.group(1)
@@ -463,10 +466,13 @@ class Resolver:
         if not found:
             return Resolution(mention, None, 0.0,
                               f"unresolved: no gazetteer name matches '{mention.text}' (exact, variant or fuzzy)")
-        key = fold(mention.text)
-        facts = _NameFacts(key, _towns_by_country(found, key), _names_a_country(found),
-                           max((c.entry.population for c in found if c.entry.kind == "admin1"
-                                and c.match_score >= 1.0), default=0))
+        facts = ctx.name_facts.get(mention.text)
+        if facts is None:
+            key = fold(mention.text)
+            facts = ctx.name_facts[mention.text] = _NameFacts(
+                key, _towns_by_country(found, key), _names_a_country(found),
+                max((c.entry.population for c in found if c.entry.kind == "admin1" and c.match_score >= 1.0),
+                    default=0))
         scored = sorted(((self._score(c, mention, facts, ctx, cue, qualifier, index), c) for c in found),
                         key=lambda sc: -sc[0])
         best_score, best = scored[0]
