@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -267,7 +268,7 @@ class Store:
     def _remerge(self, event_id: str) -> None:
         from .merge import merge_sources
 
-        records = [event_from_row(json.loads(r[0])) for r in self.conn.execute(
+        records = [_account(r[0]) for r in self.conn.execute(
             "SELECT record FROM event_sources WHERE event_id=? ORDER BY published, report_id", (event_id,))]
         self.conn.execute("DELETE FROM events WHERE event_id=?", (event_id,))
         if records:
@@ -345,6 +346,14 @@ def event_from_row(row: dict) -> Event:
         if values.get(col) is None:
             values.pop(col, None)
     return Event(**values)
+
+
+@lru_cache(maxsize=20_000)
+def _account(record: str) -> Event:
+    """A source's account from its stored JSON record. Memoised: an event with many sources is merged
+    again at each new one, reading every record each time. The events are shared, so only read
+    (:func:`pipeline.merge.merge_sources` copies before it changes anything)."""
+    return event_from_row(json.loads(record))
 
 
 def _sql_value(value: object) -> object:
