@@ -237,6 +237,16 @@ class Context:
     score_parts: dict[tuple, tuple[float, float | None, float | None]] = field(default_factory=dict)
     #: The facts of each name's candidates (by the name as written, whose candidates they are).
     name_facts: dict[str, _NameFacts] = field(default_factory=dict)
+    _division_counts: tuple[int, Counter, Counter] | None = field(default=None, init=False, repr=False,
+                                                                   compare=False)
+
+    def chosen_elsewhere(self, division: tuple[str, str], index: int) -> bool:
+        """Whether a mention other than ``index`` is in ``division`` in :attr:`admin1s`, from counts
+        (kept until the list grows) rather than a scan of every mention for every candidate."""
+        if self._division_counts is None or self._division_counts[0] != len(self.admin1s):
+            self._division_counts = (len(self.admin1s), Counter(d for _, d in self.admin1s), Counter(self.admin1s))
+        _, by_division, by_mention = self._division_counts
+        return by_division[division] > by_mention[(index, division)]
 
     def focus_countries(self) -> set[str]:
         """Where the report happens: the dateline's country and those of its unambiguous places;
@@ -390,7 +400,7 @@ class Resolver:
         entry = cand.entry
         if index is not None and entry.kind in ("place", "admin2", "admin1"):
             division = (entry.country_code, entry.admin1_code)
-            if entry.admin1_code and any(i != index and d == division for i, d in ctx.admin1s):
+            if entry.admin1_code and ctx.chosen_elsewhere(division, index):
                 score += W_ADMIN1
             nearest = _nearest_other(entry.lat, entry.lon, ctx.points, index)
             if nearest is not None:
