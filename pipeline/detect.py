@@ -16,6 +16,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH
 from spacy.tokens import Doc, Span, Token
 
 from .knowledge import load_data
+from .nlp import span_text
 
 
 T = TypeVar("T")
@@ -351,15 +352,18 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
 def _factuality(trigger: Token, seg: Span) -> Factuality:
     mod = modality()
     verb = governing_verb(trigger, seg)
+    # each read several times below (spaCy builds the children anew on every access)
+    trigger_children = list(trigger.children)
+    verb_children = trigger_children if verb is trigger else list(verb.children)
     # generic: "numerous attacks", "a campaign of attacks"
-    for child in trigger.children:
+    for child in trigger_children:
         if child.dep_ in {"amod", "det", "nummod", "quantmod"} and child.lower_ in mod.generic_quantifiers:
             return Factuality(GENERIC, f"generic quantifier '{child.text}'", verb)
     if trigger.dep_ == "pobj" and trigger.head.head.lower_ in {"series", "campaign", "wave", "spate", "string"}:
         return Factuality(GENERIC, f"part of a {trigger.head.head.lower_}", verb)
     clause_heads = [verb] + ([verb.head] if verb.dep_ in {"xcomp", "conj"} and verb.head is not verb else [])
     for head in clause_heads:  # "no civilians were killed", "few governments have agreed to take back"
-        for child in head.children:
+        for child in (verb_children if head is verb else head.children):
             if child.dep_ in {"nsubj", "nsubjpass", "dobj"}:
                 if child.lower_ in {"nobody", "none", "nothing", "noone"} or any(
                         g.dep_ in {"det", "amod"} and g.lower_ in {"no", "few"} for g in child.children):
@@ -374,7 +378,7 @@ def _factuality(trigger: Token, seg: Span) -> Factuality:
         cur = cur.head
         chain.append(cur)
     for level, v in enumerate(chain):
-        for child in v.children:
+        for child in (verb_children if v is verb else v.children):
             low = child.lower_
             if child.dep_ == "neg" or (child.dep_ in {"advmod", "det", "preconj"} and low in {"never", "no"}):
                 if level == 0 or v.lemma_ not in mod.reporting_verbs:
@@ -389,13 +393,13 @@ def _factuality(trigger: Token, seg: Span) -> Factuality:
                 and trigger.dep_ in {"dobj", "pobj", "xcomp", "attr"}:
             return Factuality(IRREALIS, f"object of '{v.text}'", verb)
     # "has been conducting operations ... for several years"
-    auxes = [c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    auxes = [c.lower_ for c in verb_children if c.dep_ in {"aux", "auxpass"}]
     if verb.tag_ == "VBG" and "been" in auxes and ({"has", "have", "had"} & set(auxes)):
         return Factuality(BACKGROUND, f"ongoing '{' '.join(auxes)} {verb.text}'", verb)
     # a time adjunct after coordinated verbs covers all of them: "has killed civilians and attacked
     # targets ... for a decade"
     sharing = [verb] + [c for c in verb.conjuncts if c.pos_ in {"VERB", "AUX"}]
-    for child in (c for v in sharing for c in v.children):
+    for child in (c for v in sharing for c in (verb_children if v is verb else v.children)):
         if child.dep_ == "advmod" and child.lower_ in mod.habitual_adverbs:
             return Factuality(BACKGROUND, f"habitual '{child.text}'", verb)
         if child.dep_ in {"prep", "advmod", "npadvmod", "advcl"}:
@@ -404,8 +408,8 @@ def _factuality(trigger: Token, seg: Span) -> Factuality:
                 if marker in phrase:
                     return Factuality(BACKGROUND, f"background '{marker}'", verb)
     if trigger.lemma_.lower() in {"fight", "war", "campaign", "struggle", "battle", "offensive", "operations"} and any(
-            c.dep_ == "prep" and c.lower_ in {"against", "on"} for c in trigger.children) and any(
-            c.dep_ in {"det", "poss"} for c in trigger.children):
+            c.dep_ == "prep" and c.lower_ in {"against", "on"} for c in trigger_children) and any(
+            c.dep_ in {"det", "poss"} for c in trigger_children):
         return Factuality(GENERIC, f"'the {trigger.text} against ...' names a conflict, not an event", verb)
     cur = trigger
     for _ in range(3):  # "responsible for (planning) attacks", "the campaign of strikes"
@@ -414,8 +418,8 @@ def _factuality(trigger: Token, seg: Span) -> Factuality:
         cur = cur.head
         if cur.lemma_.lower() in mod.generic_heads and cur is not trigger:
             return Factuality(GENERIC, f"described as '{cur.text} ...'", verb)
-    for tok in (trigger, verb):
-        for child in tok.children:
+    for children in (trigger_children, verb_children):
+        for child in children:
             if child.lower_ in mod.hedges:
                 return Factuality(HEDGED, f"hedged by '{child.text}'", verb)
     return Factuality(ASSERTED, f"asserted by '{verb.text}' ({verb.tag_})", verb)
@@ -449,7 +453,7 @@ def is_summary(trigger: Token, seg: Span) -> bool:
             count = max(count or 0, number_value(tok) or 2)
     if count is None or count < 2:
         return False
-    text = seg.text.lower()
+    text = span_text(seg).lower()
     return count >= 5 or any(frame in text for frame in mod.summary_frames)
 
 
@@ -471,7 +475,10 @@ def in_an_earlier_year(trigger: Token, verb: Token, published: str) -> bool:
 def is_headline(seg: Span, index: int) -> bool:
     """The report's first line when it reads as a headline (no final full stop): present tense there
     reports a past event ("US strike kills ISIS leader")."""
-    return index == 0 and not seg.text.rstrip().endswith((".", "!", "?", '"', "”")) and len(seg.text) < 250
+    if index != 0:
+        return False
+    text = span_text(seg)
+    return not text.rstrip().endswith((".", "!", "?", '"', "”")) and len(text) < 250
 
 
 def present_state(verb: Token) -> bool:

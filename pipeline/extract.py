@@ -18,7 +18,7 @@ from typing import IO, Iterable
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorDictionary, ActorMention, Roles, assign_roles, default_actors
-from .nlp import doc_text
+from .nlp import doc_text, span_text
 from .classify import Classification, SubType, TypeClassifier, classifier_for, default_classifier
 from .dates import DateResolution, fallback_date, resolve_date
 from .detect import (FACTUAL, HEDGED, factuality, in_an_earlier_year, is_earlier_event, is_headline,
@@ -150,7 +150,7 @@ def _earlier_event_tokens(seg: Span, responders: list[int]) -> set[int]:
 
 def _masked(seg: Span, hidden: set[int]) -> str:
     """The sentence with some tokens blanked (offsets kept), so dates are read from one event's words."""
-    chars = list(seg.text)
+    chars = list(span_text(seg))
     for i in hidden:
         tok = seg.doc[i]
         for k in range(tok.idx - seg.start_char, tok.idx - seg.start_char + len(tok.text)):
@@ -215,7 +215,7 @@ def _read_mention(seg: Span, index: int, report: Report, places: list[Place], cl
         return None
     summary = any(is_summary(_cue_root(doc, c.start, c.end), seg) for c in result.cues + result.generic)
     roles = assign_roles(trigger, seg, actor_mentions, actors)
-    when = resolve_date(_masked(seg, hidden) if hidden else seg.text, report.published)
+    when = resolve_date(_masked(seg, hidden) if hidden else span_text(seg), report.published)
     if when.evidence:
         s, e, t = when.evidence
         when.evidence = [seg.start_char + s, seg.start_char + e, t]
@@ -384,7 +384,7 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
         longitude=place.longitude if place else None,
         geo_precision=place.precision if place else None,
         source=report.publisher,
-        notes=primary.seg.text.strip(),
+        notes=span_text(primary.seg).strip(),
         fatalities=fatal.value or 0,
         fatalities_known=fatal.value is not None,
         injured=injured.value,
