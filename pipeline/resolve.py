@@ -232,8 +232,8 @@ class Context:
     #: Countries of names that match exactly and lie in one country only ("Idlib"): unlike a
     #: named country ("US strike"), they say where the report happens.
     place_countries: Counter = field(default_factory=Counter)
-    #: What :meth:`Resolver._score_parts` worked out per (candidate, dateline, cue, qualifier): the
-    #: same in both passes and for every mention of a name, so each candidate's is computed once.
+    #: What :meth:`Resolver._score_parts` worked out per (candidate, name, dateline, cue, qualifier):
+    #: the same in both passes and for every mention of a name, so each candidate's is computed once.
     score_parts: dict[tuple, tuple[float, float | None, float | None]] = field(default_factory=dict)
     #: The facts of each name's candidates (by the name as written, whose candidates they are).
     name_facts: dict[str, _NameFacts] = field(default_factory=dict)
@@ -392,7 +392,7 @@ class Resolver:
 
     def _score(self, cand: Candidate, mention: Mention, facts: _NameFacts, ctx: Context,
                cue: str, qualifier: tuple[str, str] | None, index: int | None) -> float:
-        key = (id(cand), mention.is_dateline, cue, qualifier)
+        key = (id(cand), mention.text, mention.is_dateline, cue, qualifier)
         parts = ctx.score_parts.get(key)
         if parts is None:
             parts = ctx.score_parts[key] = self._score_parts(cand, mention, facts, ctx, cue, qualifier)
