@@ -14,8 +14,9 @@ seed), keeps the docs, then times each stage alone with ``time.process_time``:
                                    [--docs FILE.spacy]
 
 ``--docs`` keeps the parsed docs in a DocBin file and reuses them in later runs (the parse takes
-half a minute and is not what is measured). Each round starts from docs as spaCy left them (the per-doc caches are cleared). With ``--profile``
-the named stage runs once more under cProfile and the top functions are printed.
+half a minute and is not what is measured). Each round starts from docs as spaCy left them (the
+per-doc caches are cleared). With ``--profile`` the named stage runs once more under cProfile and
+the top functions are printed. docs/benchmarks.md (## Pipeline) records runs.
 """
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc, DocBin  # noqa: E402
 
 from pipeline.builder import Extractor, read_inputs  # noqa: E402
+from pipeline.extract import extract_events  # noqa: E402
+from pipeline.geoparse import Geoparser  # noqa: E402
 from pipeline.nlp import keep_text  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 from pipeline.store import Store  # noqa: E402
@@ -58,15 +61,12 @@ def main() -> None:
         folder.mkdir()
         make_corpus(folder, args.reports)
         reports = read_inputs([folder], settings, failed=[])
-        extractor = Extractor(settings)
+        extractor = Extractor(settings)  # the model, gazetteer and classifier a build loads
         docs = _parsed(extractor.nlp, [r.text for r in reports], args.docs)
-
-        geoparser_type = type(extractor.geoparser)
-        gazetteer = extractor.geoparser.gazetteer
         store_round = 0
 
         def geoparse() -> list:
-            geoparser = geoparser_type(gazetteer)  # a build starts with empty memos
+            geoparser = Geoparser(extractor.geoparser.gazetteer)  # a build starts with empty memos
             out = []
             for doc, report in zip(docs, reports):
                 keep_text(doc, report.text)  # as Extractor.process does
@@ -74,7 +74,7 @@ def main() -> None:
             return out
 
         def extract(places: list) -> list:
-            return [extractor._extract_events(doc, report, p, extractor.classifier)[: settings.max_events_per_report]
+            return [extract_events(doc, report, p, extractor.classifier)[: settings.max_events_per_report]
                     for doc, report, p in zip(docs, reports, places)]
 
         def store(places: list, events: list) -> None:
