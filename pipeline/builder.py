@@ -62,12 +62,13 @@ class Extractor:
         from .extract import extract_events
         from .gazetteer import ensure_gazetteer
         from .geoparse import Geoparser
-        from .nlp import get_nlp
+        from .nlp import get_nlp, keep_text
 
         self.settings = settings
         self.nlp = get_nlp(settings.spacy_model)
         self.geoparser = Geoparser(ensure_gazetteer(settings.gazetteer_path, progress=True))
         self._extract_events = extract_events
+        self._keep_text = keep_text
         self.classifier = classifier_for(settings)
 
     def process(self, reports: Iterable[Report], batch_size: int = 16) -> Iterator[Processed]:
@@ -79,6 +80,7 @@ class Extractor:
                 yield Processed(report, [], [])
                 continue
             doc = next(docs)
+            self._keep_text(doc, report.text)
             places = self.geoparser.parse(doc)
             events = self._extract_events(doc, report, places, self.classifier)[: self.settings.max_events_per_report]
             yield Processed(report, places, events)

@@ -7,14 +7,16 @@ generic quantifiers ("numerous attacks"). The vocabulary lives in data/event_mod
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from spacy.attrs import IS_SPACE, LEMMA, LOWER, ORTH
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH
 from spacy.tokens import Doc, Span, Token
 
 from .knowledge import load_data
+from .nlp import span_text
 
 
 T = TypeVar("T")
@@ -57,6 +59,7 @@ class CueIndex(Generic[T]):
 
     def __init__(self) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, T, bool]]] = {}
+        self._tries: dict[str, tuple[_Node | None, _Node | None]] | None = None
 
     def add(self, phrase: str, payload: T, exact: bool = False) -> None:
         words = tuple(t.text for t in _tokenizer()(phrase) if t.text not in {"-", "–"}) if exact \
@@ -64,6 +67,25 @@ class CueIndex(Generic[T]):
         if not words:
             return
         self._by_first.setdefault(words[0], []).append((words, phrase, payload, exact))
+        self._tries = None
+
+    def _first_word_tries(self) -> dict[str, tuple[_Node | None, _Node | None]]:
+        """Per first word, its phrases as two tries of their later words (compared by lowercase or
+        lemma, and by exact spelling; None when it has none), built on first use: a doc's word then
+        follows only the phrases that can still match instead of trying each phrase in turn."""
+        if self._tries is None:
+            tries: dict[str, tuple[_Node | None, _Node | None]] = {}
+            for first, entries in self._by_first.items():
+                loose, exact_root = _Node(), _Node()
+                for order, (words, _phrase, _payload, exact) in enumerate(entries):
+                    node = exact_root if exact else loose
+                    for word in words[1:]:
+                        node = node.children.setdefault(word, _Node())
+                    node.ends.append(order)
+                tries[first] = (loose if loose.ends or loose.children else None,
+                                exact_root if exact_root.ends or exact_root.children else None)
+            self._tries = tries
+        return self._tries
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_first.values())
@@ -75,28 +97,35 @@ class CueIndex(Generic[T]):
         if cached is None:
             # attribute arrays instead of a Token object per word: this runs for every report
             strings = doc.vocab.strings
-            rows = doc.to_array([ORTH, LOWER, LEMMA, IS_SPACE]).tolist() if len(doc) else []
+            columns = doc.to_array([ORTH, LOWER, LEMMA, IS_SPACE]).T.tolist() if len(doc) else [[], [], [], []]
+            orths, lowers, lemmas, spaces = columns
             word_idx: list[int] = []
             keys: list[tuple[str, ...]] = []
             positions: dict[str, list[int]] = {}
             if len(_TOKEN_KEYS) > _TOKEN_KEYS_MAX:
                 _TOKEN_KEYS.clear()
             known = _TOKEN_KEYS
-            for i, (orth, lower_id, lemma_id, is_space) in enumerate(rows):
+            for i, word, is_space in zip(range(len(spaces)), zip(orths, lowers, lemmas), spaces):
                 if is_space:
                     continue
-                entry = known.get((orth, lower_id, lemma_id), False)
+                entry = known.get(word, False)
                 if entry is False:  # words recur across reports: their keys are worked out once
+                    orth, lower_id, lemma_id = word
                     text = strings[orth]
                     lower, lemma = strings[lower_id], strings[lemma_id].lower()
                     token_keys = (text, lower) if lemma == lower else (text, lower, lemma)
                     entry = None if text in {"-", "–"} else (token_keys, tuple(dict.fromkeys(token_keys)))
-                    known[(orth, lower_id, lemma_id)] = entry
+                    known[word] = entry
                 if entry is None:
                     continue
                 token_keys, distinct = entry
+                n = len(keys)
                 for key in distinct:
-                    positions.setdefault(key, []).append(len(keys))
+                    found = positions.get(key)
+                    if found is None:
+                        positions[key] = [n]
+                    else:
+                        found.append(n)
                 word_idx.append(i)
                 keys.append(token_keys)
             cached = (word_idx, keys, positions)
@@ -111,33 +140,40 @@ class CueIndex(Generic[T]):
         doc = tokens.doc if isinstance(tokens, Span) else tokens
         cache = doc.user_data.setdefault("opsmap_cue_matches", {})
         key = (id(self), longest)
-        matches = cache.get(key)
-        if matches is None:
-            matches = cache[key] = self._find_all(doc, longest)
+        found = cache.get(key)
+        if found is None:
+            matches = self._find_all(doc, longest)
+            found = cache[key] = (matches, [m.start for m in matches])
+        matches, starts = found
         if isinstance(tokens, Doc):
             return list(matches)
-        return [m for m in matches if tokens.start <= m.start and m.end <= tokens.end]
+        # matches come in token order: those starting inside the span are one slice of them
+        first, stop = bisect_left(starts, tokens.start), bisect_left(starts, tokens.end)
+        return [m for m in matches[first:stop] if m.end <= tokens.end]
 
     def _find_all(self, doc: Doc, longest: bool) -> list[CueMatch[T]]:
         """Only the doc's words that start some phrase are tried (the doc's key positions are shared
         by all indexes), in token order, so results do not depend on dict order."""
         word_idx, keys, positions = self._doc_keys(doc)
+        tries = self._first_word_tries()
         ranked: list[tuple[int, int, int, CueMatch[T]]] = []
-        for first in self._by_first.keys() & positions.keys():
+        ends: list[tuple[int, int]] = []  # (phrase order, words) of the phrases matched at one word
+        for first in tries.keys() & positions.keys():
             entries = self._by_first[first]
+            loose, exact = tries[first]
             for i in positions[first]:
                 token_keys = keys[i]
+                if loose is not None and first in token_keys[1:]:  # a loose phrase's first word is the
+                    _walk(loose, keys, i, 1, 1, ends)  # lowercase or the lemma
+                if exact is not None and token_keys[0] == first:  # an exact phrase's, the spelling
+                    _walk(exact, keys, i, 1, 0, ends)
+                if not ends:
+                    continue
                 rank = token_keys.index(first)
-                for order, (phrase_w, phrase, payload, exact) in enumerate(entries):
-                    n = len(phrase_w)
-                    if i + n > len(word_idx):
-                        continue
-                    if exact:
-                        ok = token_keys[0] == phrase_w[0] and all(keys[i + k][0] == phrase_w[k] for k in range(1, n))
-                    else:
-                        ok = phrase_w[0] in token_keys[1:] and all(phrase_w[k] in keys[i + k][1:] for k in range(1, n))
-                    if ok:
-                        ranked.append((i, rank, order, CueMatch(word_idx[i], word_idx[i + n - 1] + 1, phrase, payload)))
+                for order, n in ends:
+                    _words, phrase, payload, _exact = entries[order]
+                    ranked.append((i, rank, order, CueMatch(word_idx[i], word_idx[i + n - 1] + 1, phrase, payload)))
+                ends.clear()
         ranked.sort(key=lambda r: r[:3])
         found = [r[3] for r in ranked]
         if not longest or not found:
@@ -152,6 +188,40 @@ class CueIndex(Generic[T]):
             kept.append(m)
         kept.sort(key=lambda m: m.start)
         return kept
+
+
+def lemma_positions(doc: Doc, lemmas: frozenset[str]) -> list[int]:
+    """Indices of the doc's tokens whose lowercased lemma is one of ``lemmas``, read from the match
+    keys kept on the doc (no Token object per word). Spaces and dashes are never found."""
+    word_idx, keys, _positions = CueIndex._doc_keys(doc)
+    return [word_idx[k] for k, token_keys in enumerate(keys) if token_keys[-1] in lemmas]
+
+
+class _Node:
+    """A trie node of :class:`CueIndex`: the next words, and the phrases (by order) ending here."""
+
+    __slots__ = ("children", "ends")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.ends: list[int] = []
+
+
+def _walk(node: _Node, keys: list[tuple[str, ...]], i: int, depth: int, first_key: int,
+          ends: list[tuple[int, int]]) -> None:
+    """Follow ``node`` along the words after ``keys[i]``, adding (order, length) of each phrase that
+    ends on the way. ``first_key`` 1 compares a word's lowercase and lemma (the keys from 1 on), 0 its
+    spelling only (key 0), as :meth:`CueIndex.add` stored loose and exact phrases."""
+    for order in node.ends:
+        ends.append((order, depth))
+    children = node.children
+    if not children or i + depth >= len(keys):
+        return
+    alternatives = keys[i + depth][first_key:] if first_key else keys[i + depth][:1]
+    for word in alternatives:
+        child = children.get(word)
+        if child is not None:
+            _walk(child, keys, i, depth + 1, first_key, ends)
 
 
 def _breaks_here(tok: Token) -> bool:
@@ -170,18 +240,24 @@ def _breaks_here(tok: Token) -> bool:
 
 
 def segments(doc: Doc) -> list[Span]:
-    """Sentences, further cut at paragraph and headline line breaks (soft-wrapped lines stay whole)."""
+    """Sentences, further cut at paragraph and headline line breaks (soft-wrapped lines stay whole).
+
+    Reads the space and punctuation flags as arrays: only whitespace tokens become Token objects."""
+    flags = doc.to_array([IS_SPACE, IS_PUNCT]).tolist() if len(doc) else []
     out: list[Span] = []
     for sent in doc.sents:
         start = sent.start
-        for tok in sent:
-            if tok.is_space and "\n" in tok.text and _breaks_here(tok):
-                if tok.i > start:
-                    out.append(doc[start:tok.i])
-                start = tok.i + 1
+        for i in range(sent.start, sent.end):
+            if not flags[i][0]:
+                continue
+            tok = doc[i]
+            if "\n" in tok.text and _breaks_here(tok):
+                if i > start:
+                    out.append(doc[start:i])
+                start = i + 1
         if start < sent.end:
             out.append(doc[start:sent.end])
-    return [s for s in out if any(not t.is_space and not t.is_punct for t in s)]
+    return [s for s in out if any(not space and not punct for space, punct in flags[s.start:s.end])]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,6 +326,7 @@ def governing_verb(token: Token, limit: Span | None = None) -> Token:
 
 
 _EMBEDDING_DEPS = {"xcomp", "ccomp", "prep", "pcomp", "acomp", "dobj", "pobj", "advcl", "attr", "oprd", "acl"}
+_EMBEDDING_OR_CONJ = frozenset(_EMBEDDING_DEPS | {"conj"})
 
 
 @dataclass
@@ -260,18 +337,33 @@ class Factuality:
 
 
 def factuality(trigger: Token, seg: Span) -> Factuality:
-    """Whether ``seg`` asserts that the event named by ``trigger`` happened, and why (or why not)."""
+    """Whether ``seg`` asserts that the event named by ``trigger`` happened, and why (or why not).
+
+    Kept on the doc per (trigger, segment): the classifier asks it of every cue, and the extractor
+    again of the cue it chose, each sentence being read once or twice (a third of the calls)."""
+    memo = seg.doc.user_data.setdefault("opsmap_factuality", {})
+    key = (trigger.i, seg.start, seg.end)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _factuality(trigger, seg)
+    return found
+
+
+def _factuality(trigger: Token, seg: Span) -> Factuality:
     mod = modality()
     verb = governing_verb(trigger, seg)
+    # each read several times below (spaCy builds the children anew on every access)
+    trigger_children = list(trigger.children)
+    verb_children = trigger_children if verb is trigger else list(verb.children)
     # generic: "numerous attacks", "a campaign of attacks"
-    for child in trigger.children:
+    for child in trigger_children:
         if child.dep_ in {"amod", "det", "nummod", "quantmod"} and child.lower_ in mod.generic_quantifiers:
             return Factuality(GENERIC, f"generic quantifier '{child.text}'", verb)
     if trigger.dep_ == "pobj" and trigger.head.head.lower_ in {"series", "campaign", "wave", "spate", "string"}:
         return Factuality(GENERIC, f"part of a {trigger.head.head.lower_}", verb)
     clause_heads = [verb] + ([verb.head] if verb.dep_ in {"xcomp", "conj"} and verb.head is not verb else [])
     for head in clause_heads:  # "no civilians were killed", "few governments have agreed to take back"
-        for child in head.children:
+        for child in (verb_children if head is verb else head.children):
             if child.dep_ in {"nsubj", "nsubjpass", "dobj"}:
                 if child.lower_ in {"nobody", "none", "nothing", "noone"} or any(
                         g.dep_ in {"det", "amod"} and g.lower_ in {"no", "few"} for g in child.children):
@@ -281,12 +373,12 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
     for _ in range(7):  # the verb's own clause and the clauses that embed it
         if cur.head is cur or not (seg.start <= cur.head.i < seg.end):
             break
-        if cur.dep_ not in _EMBEDDING_DEPS | {"conj"}:
+        if cur.dep_ not in _EMBEDDING_OR_CONJ:
             break
         cur = cur.head
         chain.append(cur)
     for level, v in enumerate(chain):
-        for child in v.children:
+        for child in (verb_children if v is verb else v.children):
             low = child.lower_
             if child.dep_ == "neg" or (child.dep_ in {"advmod", "det", "preconj"} and low in {"never", "no"}):
                 if level == 0 or v.lemma_ not in mod.reporting_verbs:
@@ -301,13 +393,13 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
                 and trigger.dep_ in {"dobj", "pobj", "xcomp", "attr"}:
             return Factuality(IRREALIS, f"object of '{v.text}'", verb)
     # "has been conducting operations ... for several years"
-    auxes = [c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    auxes = [c.lower_ for c in verb_children if c.dep_ in {"aux", "auxpass"}]
     if verb.tag_ == "VBG" and "been" in auxes and ({"has", "have", "had"} & set(auxes)):
         return Factuality(BACKGROUND, f"ongoing '{' '.join(auxes)} {verb.text}'", verb)
     # a time adjunct after coordinated verbs covers all of them: "has killed civilians and attacked
     # targets ... for a decade"
     sharing = [verb] + [c for c in verb.conjuncts if c.pos_ in {"VERB", "AUX"}]
-    for child in (c for v in sharing for c in v.children):
+    for child in (c for v in sharing for c in (verb_children if v is verb else v.children)):
         if child.dep_ == "advmod" and child.lower_ in mod.habitual_adverbs:
             return Factuality(BACKGROUND, f"habitual '{child.text}'", verb)
         if child.dep_ in {"prep", "advmod", "npadvmod", "advcl"}:
@@ -316,8 +408,8 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
                 if marker in phrase:
                     return Factuality(BACKGROUND, f"background '{marker}'", verb)
     if trigger.lemma_.lower() in {"fight", "war", "campaign", "struggle", "battle", "offensive", "operations"} and any(
-            c.dep_ == "prep" and c.lower_ in {"against", "on"} for c in trigger.children) and any(
-            c.dep_ in {"det", "poss"} for c in trigger.children):
+            c.dep_ == "prep" and c.lower_ in {"against", "on"} for c in trigger_children) and any(
+            c.dep_ in {"det", "poss"} for c in trigger_children):
         return Factuality(GENERIC, f"'the {trigger.text} against ...' names a conflict, not an event", verb)
     cur = trigger
     for _ in range(3):  # "responsible for (planning) attacks", "the campaign of strikes"
@@ -326,8 +418,8 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
         cur = cur.head
         if cur.lemma_.lower() in mod.generic_heads and cur is not trigger:
             return Factuality(GENERIC, f"described as '{cur.text} ...'", verb)
-    for tok in (trigger, verb):
-        for child in tok.children:
+    for children in (trigger_children, verb_children):
+        for child in children:
             if child.lower_ in mod.hedges:
                 return Factuality(HEDGED, f"hedged by '{child.text}'", verb)
     return Factuality(ASSERTED, f"asserted by '{verb.text}' ({verb.tag_})", verb)
@@ -361,7 +453,7 @@ def is_summary(trigger: Token, seg: Span) -> bool:
             count = max(count or 0, number_value(tok) or 2)
     if count is None or count < 2:
         return False
-    text = seg.text.lower()
+    text = span_text(seg).lower()
     return count >= 5 or any(frame in text for frame in mod.summary_frames)
 
 
@@ -383,7 +475,10 @@ def in_an_earlier_year(trigger: Token, verb: Token, published: str) -> bool:
 def is_headline(seg: Span, index: int) -> bool:
     """The report's first line when it reads as a headline (no final full stop): present tense there
     reports a past event ("US strike kills ISIS leader")."""
-    return index == 0 and not seg.text.rstrip().endswith((".", "!", "?", '"', "”")) and len(seg.text) < 250
+    if index != 0:
+        return False
+    text = span_text(seg)
+    return not text.rstrip().endswith((".", "!", "?", '"', "”")) and len(text) < 250
 
 
 def present_state(verb: Token) -> bool:

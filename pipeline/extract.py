@@ -18,11 +18,11 @@ from typing import IO, Iterable
 from spacy.tokens import Doc, Span, Token
 
 from .actors import ActorDictionary, ActorMention, Roles, assign_roles, default_actors
-from .nlp import doc_text
+from .nlp import doc_text, span_text
 from .classify import Classification, SubType, TypeClassifier, classifier_for, default_classifier
 from .dates import DateResolution, fallback_date, resolve_date
 from .detect import (FACTUAL, HEDGED, factuality, in_an_earlier_year, is_earlier_event, is_headline,
-                     is_summary, modality, present_state, segments)
+                     is_summary, lemma_positions, modality, present_state, segments)
 from .event import Event
 from .fatalities import NUMERIC, Casualties, Count, count_casualties
 from .linking import (PlaceLink, acled_region, subject_spans, compatible as places_compatible, dateline_spans, distance_km,
@@ -152,7 +152,7 @@ def _earlier_event_tokens(seg: Span, responders: list[int]) -> set[int]:
 
 def _masked(seg: Span, hidden: set[int]) -> str:
     """The sentence with some tokens blanked (offsets kept), so dates are read from one event's words."""
-    chars = list(seg.text)
+    chars = list(span_text(seg))
     for i in hidden:
         tok = seg.doc[i]
         for k in range(tok.idx - seg.start_char, tok.idx - seg.start_char + len(tok.text)):
@@ -171,7 +171,7 @@ def _find_mentions(doc: Doc, report: Report, places: list[Place], clf: TypeClass
              for i in range(a.start, a.end)}
     segs = segs if segs is not None else segments(doc)
     response_words = modality().response_words
-    responders = [t.i for t in doc if t.lemma_.lower() in response_words]
+    responders = lemma_positions(doc, response_words)
     previous_groups: dict = {}
     for index, seg in enumerate(segs):
         # context carries over one sentence: "Protesters rallied ... Police fired tear gas to disperse them."
@@ -217,7 +217,7 @@ def _read_mention(seg: Span, index: int, report: Report, places: list[Place], cl
         return None
     summary = any(is_summary(_cue_root(doc, c.start, c.end), seg) for c in result.cues + result.generic)
     roles = assign_roles(trigger, seg, actor_mentions, actors)
-    when = resolve_date(_masked(seg, hidden) if hidden else seg.text, report.published)
+    when = resolve_date(_masked(seg, hidden) if hidden else span_text(seg), report.published)
     if when.evidence:
         s, e, t = when.evidence
         when.evidence = [seg.start_char + s, seg.start_char + e, t]
@@ -406,7 +406,7 @@ def _event(cluster: _Cluster, report: Report, clf: TypeClassifier, actors: Actor
         longitude=place.longitude if place else None,
         geo_precision=place.precision if place else None,
         source=report.publisher,
-        notes=primary.seg.text.strip(),
+        notes=span_text(primary.seg).strip(),
         fatalities=fatal.value or 0,
         fatalities_known=fatal.value is not None,
         injured=injured.value,
@@ -446,8 +446,8 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     events: list[Event] = []
     for c in clusters:
         events.extend(_split_by_place(_event(c, report, clf, actor_dict), c))
-    doc.user_data.pop("opsmap_cue_keys", None)  # per-call caches, not part of the doc
-    doc.user_data.pop("opsmap_cue_matches", None)
+    for cache in ("opsmap_cue_keys", "opsmap_cue_matches", "opsmap_factuality"):
+        doc.user_data.pop(cache, None)  # per-call caches, not part of the doc
     return events
 
 

@@ -78,6 +78,10 @@ def _patterns() -> dict[str, re.Pattern]:
     near = _alternation(words["near_words"])
     dem = _alternation(sorted({w for w in _demonym_words()}))
     return {
+        # A direction word, which the four direction patterns each need (when every direction starts
+        # on a letter or digit): mentions without one are spared those searches.
+        "any_direction": re.compile(rf"\b(?:{dirs})", re.I) if all(
+            re.match(r"\w", w) for w in words["directions"]) else re.compile(""),
         "dir_adj": re.compile(rf"(?:\bthe\s+)?\b({dirs})[\s-]+$", re.I),
         "dir_of_inside": re.compile(rf"\bthe\s+({dirs})(?:ern)?\s+(?:part\s+|parts\s+|region\s+)?of\s+(?:the\s+)?$",
                                     re.I),
@@ -111,20 +115,21 @@ def find_region_phrases(text: str, mentions: list[Mention]) -> list[RegionPhrase
         before = text[max(0, m.start - 60): m.start]
         after = text[m.end: m.end + 40]
         offset = m.start - len(before)
-        if (hit := pats["dist_dir_of"].search(before)):
+        directional = pats["any_direction"].search(before) is not None
+        if directional and (hit := pats["dist_dir_of"].search(before)):
             km = float(hit.group(1)) * _KM_PER_UNIT[hit.group(2).lower()]
             phrases.append(RegionPhrase(offset + hit.start(), m.end, "relative", i,
                                         bearing=directions.get(fold(hit.group(3))), distance_km=km))
             continue
-        if (hit := pats["dir_of_inside"].search(before)):
+        if directional and (hit := pats["dir_of_inside"].search(before)):
             phrases.append(RegionPhrase(offset + hit.start(), m.end, "direction", i,
                                         bearing=_bearing(directions, hit.group(1))))
             continue
-        if (hit := pats["dir_of"].search(before)):
+        if directional and (hit := pats["dir_of"].search(before)):
             phrases.append(RegionPhrase(offset + hit.start(), m.end, "relative", i,
                                         bearing=_bearing(directions, hit.group(1))))
             continue
-        if (hit := pats["dir_adj"].search(before)):
+        if directional and (hit := pats["dir_adj"].search(before)):
             end = m.end
             extra = pats["countryside"].match(after) or pats["desert"].match(after)
             if extra:
@@ -156,7 +161,10 @@ def find_region_phrases(text: str, mentions: list[Mention]) -> list[RegionPhrase
         if (hit := pats["near"].search(before)):
             phrases.append(RegionPhrase(offset + hit.start(), m.end, "near", i))
     dem = demonyms()
-    for hit in pats["demonym_border"].finditer(text):
+    # the pattern ends on "border" or "frontier": most reports have neither, and trying its
+    # alternation of demonyms at every character was most of this function's time
+    border_words = "border" in text or "frontier" in text
+    for hit in pats["demonym_border"].finditer(text) if border_words else ():
         first = dem.get(fold(hit.group(1)), "")
         second = dem.get(fold(hit.group(2) or ""), "")
         start = hit.start(1)

@@ -67,6 +67,7 @@ STATE_NAME_TOWN_RATIO = 100
 LOOSE_WITHOUT_CONTEXT = 0.47
 
 
+_QUALIFIER = re.compile(r",\s*([A-Z][A-Za-z]*\.?(?:\s[A-Z][A-Za-z]*\.?)?)")
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'&.-]*(?: [A-Z][\w'&.-]*)*")
 _WORD = re.compile(r"[^ ]+")
 MAX_DIVISION_WORDS = 3
@@ -231,6 +232,21 @@ class Context:
     #: Countries of names that match exactly and lie in one country only ("Idlib"): unlike a
     #: named country ("US strike"), they say where the report happens.
     place_countries: Counter = field(default_factory=Counter)
+    #: What :meth:`Resolver._score_parts` worked out per (candidate, name, dateline, cue, qualifier):
+    #: the same in both passes and for every mention of a name, so each candidate's is computed once.
+    score_parts: dict[tuple, tuple[float, float | None, float | None]] = field(default_factory=dict)
+    #: The facts of each name's candidates (by the name as written, whose candidates they are).
+    name_facts: dict[str, _NameFacts] = field(default_factory=dict)
+    _division_counts: tuple[int, Counter, Counter] | None = field(default=None, init=False, repr=False,
+                                                                   compare=False)
+
+    def chosen_elsewhere(self, division: tuple[str, str], index: int) -> bool:
+        """Whether a mention other than ``index`` is in ``division`` in :attr:`admin1s`, from counts
+        (kept until the list grows) rather than a scan of every mention for every candidate."""
+        if self._division_counts is None or self._division_counts[0] != len(self.admin1s):
+            self._division_counts = (len(self.admin1s), Counter(d for _, d in self.admin1s), Counter(self.admin1s))
+        _, by_division, by_mention = self._division_counts
+        return by_division[division] > by_mention[(index, division)]
 
     def focus_countries(self) -> set[str]:
         """Where the report happens: the dateline's country and those of its unambiguous places;
@@ -358,7 +374,7 @@ class Resolver:
     def _qualifier(self, text: str, mention: Mention, mentions: list[Mention]) -> tuple[str, str] | None:
         """'Springfield, Ill.' or 'Paris, Texas': the division or country right after a comma."""
         tail = text[mention.end: mention.end + 40]
-        match = re.match(r",\s*([A-Z][A-Za-z]*\.?(?:\s[A-Z][A-Za-z]*\.?)?)", tail)
+        match = _QUALIFIER.match(tail)
         if not match:
             return None
         words = match.group(1)
@@ -376,6 +392,30 @@ class Resolver:
 
     def _score(self, cand: Candidate, mention: Mention, facts: _NameFacts, ctx: Context,
                cue: str, qualifier: tuple[str, str] | None, index: int | None) -> float:
+        key = (id(cand), mention.text, mention.is_dateline, cue, qualifier)
+        parts = ctx.score_parts.get(key)
+        if parts is None:
+            parts = ctx.score_parts[key] = self._score_parts(cand, mention, facts, ctx, cue, qualifier)
+        score, county, support = parts
+        entry = cand.entry
+        if index is not None and entry.kind in ("place", "admin2", "admin1"):
+            division = (entry.country_code, entry.admin1_code)
+            if entry.admin1_code and ctx.chosen_elsewhere(division, index):
+                score += W_ADMIN1
+            nearest = _nearest_other(entry.lat, entry.lon, ctx.points, index)
+            if nearest is not None:
+                score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
+        if county is not None:
+            score += county
+        if support is not None:
+            score += support
+        return score
+
+    def _score_parts(self, cand: Candidate, mention: Mention, facts: _NameFacts, ctx: Context,
+                     cue: str, qualifier: tuple[str, str] | None) -> tuple[float, float | None, float | None]:
+        """The evidence that does not depend on the second pass's choices, as (the score before the
+        coherence terms, the named-county bonus, the support bonus), the two bonuses None when they
+        do not apply: :meth:`_score` adds them in the original order, so sums are the same."""
         entry = cand.entry
         score = cand.match_score + W_POPULATION * math.log10(entry.population + 1)
         score += FEATURE_BONUS.get(entry.kind, 0.0)
@@ -423,28 +463,26 @@ class Resolver:
                 score += W_QUALIFIER
         if entry.kind in ("place", "admin2") and (entry.country_code, entry.admin1_code) in ctx.text_admin1s:
             score += W_TEXT_ADMIN1
-        if index is not None and entry.kind in ("place", "admin2", "admin1"):
-            division = (entry.country_code, entry.admin1_code)
-            if entry.admin1_code and any(i != index and d == division for i, d in ctx.admin1s):
-                score += W_ADMIN1
-            nearest = _nearest_other(entry.lat, entry.lon, ctx.points, index)
-            if nearest is not None:
-                score += W_DISTANCE * math.exp(-nearest / DISTANCE_SCALE_KM)
+        county = None
         if cand.match_score >= 0.9 and _in_named_county(entry, facts.key, ctx.footprints):
-            score += W_NAMED_COUNTY if entry.kind == "place" else W_COUNTY_HOLDS_TOWN
+            county = W_NAMED_COUNTY if entry.kind == "place" else W_COUNTY_HOLDS_TOWN
+        support = None
         if entry.kind in ("place", "admin2", "admin1"):
-            score += W_SUPPORT * min(MAX_SUPPORT, _support(entry, facts.key, ctx.footprints))
-        return score
+            support = W_SUPPORT * min(MAX_SUPPORT, _support(entry, facts.key, ctx.footprints))
+        return score, county, support
 
     def _choose(self, mention: Mention, found: tuple[Candidate, ...], ctx: Context, cue: str,
                 qualifier: tuple[str, str] | None, index: int | None = None) -> Resolution:
         if not found:
             return Resolution(mention, None, 0.0,
                               f"unresolved: no gazetteer name matches '{mention.text}' (exact, variant or fuzzy)")
-        key = fold(mention.text)
-        facts = _NameFacts(key, _towns_by_country(found, key), _names_a_country(found),
-                           max((c.entry.population for c in found if c.entry.kind == "admin1"
-                                and c.match_score >= 1.0), default=0))
+        facts = ctx.name_facts.get(mention.text)
+        if facts is None:
+            key = fold(mention.text)
+            facts = ctx.name_facts[mention.text] = _NameFacts(
+                key, _towns_by_country(found, key), _names_a_country(found),
+                max((c.entry.population for c in found if c.entry.kind == "admin1" and c.match_score >= 1.0),
+                    default=0))
         scored = sorted(((self._score(c, mention, facts, ctx, cue, qualifier, index), c) for c in found),
                         key=lambda sc: -sc[0])
         best_score, best = scored[0]

@@ -8,12 +8,14 @@ from __future__ import annotations
 import fcntl
 import json
 import math
+import operator
 import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +46,9 @@ PLACE_COLUMNS = [
     "country_code", "country", "admin1", "admin2", "feature", "precision", "radius_km", "score",
     "reason", "kind", "eventable", "is_dateline",
 ]
+
+#: A place's values in PLACE_COLUMNS order (after report_id), read in one call.
+_place_values = operator.attrgetter(*PLACE_COLUMNS[1:])
 
 _MIGRATIONS: dict[int, str] = {
     1: f"""
@@ -198,8 +203,7 @@ class Store:
                  report.raw, status, _now()))
             self.conn.executemany(
                 f"INSERT INTO places VALUES ({','.join('?' * len(PLACE_COLUMNS))})",
-                [[report.report_id] + [_sql_value(getattr(p, c)) for c in PLACE_COLUMNS[1:]]
-                 for p in places])
+                [(report.report_id, *map(_sql_value, _place_values(p))) for p in places])
             taken: set[str] = set()  # one account per report per event
             for mention in events:
                 event_id, reason = self._matching_event(mention, affected, taken)
@@ -264,7 +268,7 @@ class Store:
     def _remerge(self, event_id: str) -> None:
         from .merge import merge_sources
 
-        records = [event_from_row(json.loads(r[0])) for r in self.conn.execute(
+        records = [_account(r[0]) for r in self.conn.execute(
             "SELECT record FROM event_sources WHERE event_id=? ORDER BY published, report_id", (event_id,))]
         self.conn.execute("DELETE FROM events WHERE event_id=?", (event_id,))
         if records:
@@ -326,9 +330,12 @@ class Store:
         }
 
 
+_EVENT_COLUMN_SET = frozenset(EVENT_COLUMNS)
+
+
 def event_from_row(row: dict) -> Event:
     """An Event from a stored row (SQL types back to Python ones)."""
-    values = {c: row.get(c) for c in EVENT_COLUMNS if c in row}
+    values = {c: v for c, v in row.items() if c in _EVENT_COLUMN_SET}
     evidence = values.get("evidence")
     if isinstance(evidence, str):
         values["evidence"] = json.loads(evidence) if evidence else {}
@@ -339,6 +346,14 @@ def event_from_row(row: dict) -> Event:
         if values.get(col) is None:
             values.pop(col, None)
     return Event(**values)
+
+
+@lru_cache(maxsize=20_000)
+def _account(record: str) -> Event:
+    """A source's account from its stored JSON record. Memoised: an event with many sources is merged
+    again at each new one, reading every record each time. The events are shared, so only read
+    (:func:`pipeline.merge.merge_sources` copies before it changes anything)."""
+    return event_from_row(json.loads(record))
 
 
 def _sql_value(value: object) -> object:

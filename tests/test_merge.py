@@ -74,3 +74,20 @@ def test_match_reasons_are_readable():
     assert not ok and "too far apart" in why
     ok, why = same_operation(account("a", "A"), account("b", "B", lat=36.25, lon=37.2))
     assert ok and "km apart" in why
+
+
+def test_merging_leaves_the_accounts_unchanged():
+    """The store reuses the accounts it decoded from their records (a memo), so merging must not
+    change them."""
+    import copy
+
+    from pipeline.merge import merge_sources
+
+    sources = [account("a", "Outlet A", fatalities=3, precision=3, actor1=""),
+               account("b", "Outlet B", known=False, published="2023-04-16"),
+               account("c", "Outlet C", fatalities=1, date="2023-04-18")]
+    sources[0].evidence = {"type": [[0, 4, "raid"]]}
+    before = copy.deepcopy(sources)
+    merged = merge_sources("m", sources)
+    assert merged.event_id == "m" and merged.fatalities == 1 and merged.actor1 == "US-led Coalition"
+    assert sources == before

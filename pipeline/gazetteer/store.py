@@ -35,6 +35,7 @@ class Gazetteer:
         self._get_memo = lru_cache(maxsize=100_000)(self._get)
         self._matcher = NameMatcher(conn, self.get)
         self._places_in = lru_cache(maxsize=512)(self._load_places_in)
+        self._nearest_memo = lru_cache(maxsize=100_000)(self._nearest_place)
         self._division_names: dict[str, tuple[tuple[str, str], ...]] | None = None
 
     @classmethod
@@ -133,7 +134,12 @@ class Gazetteer:
                            "AND admin1_code = ? AND feature_class = 'P'", (country_code, admin1_code))
 
     def nearest_place(self, lat: float, lon: float) -> tuple[float, Entry] | None:
-        """The nearest populated place to a point (distance km, entry), by widening box queries."""
+        """The nearest populated place to a point (distance km, entry), by widening box queries.
+
+        Memoised: region phrases ("north of Aleppo") put the same points in many reports."""
+        return self._nearest_memo(lat, lon)
+
+    def _nearest_place(self, lat: float, lon: float) -> tuple[float, Entry] | None:
         for box in (0.25, 1.0, 4.0):
             wide = box / max(0.1, math.cos(math.radians(lat)))
             rows = self._query("SELECT lat, lon, geonameid FROM places WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? "
