@@ -69,3 +69,27 @@ def test_site_names_are_found_in_text_but_not_in_common_words():
             "the union 3 rule, a tower 22 metres high and a bagram of rice are not sites.")
     found = [text[s:e] for s, e in find_sites(text)]
     assert found == ["Ain al-Asad airbase", "al-Hol camp"]
+
+
+def _plain_find_sites(text: str) -> list[tuple[int, int]]:
+    """The obvious matcher (one alternation of every name, scanned over the whole text)."""
+    import re
+
+    from pipeline.sites import site_names, sites
+    parts = []
+    for form in sorted({f for s in sites() for f in site_names(s)}, key=len, reverse=True):
+        words = [re.escape(w) for w in re.split(r"[\s-]+", form) if w]
+        body = r"[\s-]+".join(words)
+        parts.append(body if len(words) > 1 else f"(?-i:{body})")
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I)
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if any(c.isupper() for c in m.group(0))]
+
+
+def test_keyed_matcher_finds_what_the_plain_one_finds() -> None:
+    from pipeline.sites import find_sites, site_names, sites
+    forms = sorted({f for s in sites() for f in site_names(s)})
+    text = " ".join(f"Near the {f}, and {f.lower()}; also {f.upper()} and ({f.replace(' ', '-')}), x{f}."
+                    for f in forms)
+    found = list(find_sites(text))
+    assert len(found) > len(forms)  # each name at least once, in several writings
+    assert found == _plain_find_sites(text)
