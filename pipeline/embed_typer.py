@@ -76,10 +76,24 @@ def _wordllama_version() -> str:
 
 
 def embed_texts(texts: list[str]) -> np.ndarray:
-    """One unit-length row per text (an empty text is a zero row)."""
-    if not texts:
-        return np.zeros((0, 256), dtype=np.float32)
-    return np.asarray(embedder().embed(list(texts), norm=True), dtype=np.float64)
+    """One unit-length row per text: WordLlama's ``embed(texts, norm=True)``, computed text by text.
+
+    Its own ``embed`` tokenizes with ``encode_batch``, whose thread pool costs about 0.1 ms a call:
+    more than the rest of the embedding when a build asks for one sentence at a time. Tokenizing
+    each text alone gives the same ids without padding, and the same pooling and normalisation give
+    the same numbers (tests/test_embed_typer.py compares them).
+    """
+    model = embedder()
+    table, tokenizer = model.embedding, model.tokenizer
+    out = np.empty((len(texts), table.shape[1]), dtype=np.float32)
+    for row, text in enumerate(texts):
+        encoded = tokenizer.encode(text, add_special_tokens=False)
+        ids = np.array([encoded.ids], dtype=np.int32)
+        np.clip(ids, 0, table.shape[0] - 1, out=ids)
+        pooled = model.avg_pool(table[ids], np.array([encoded.attention_mask], dtype=np.float32))
+        pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
+        out[row] = pooled[0]
+    return out.astype(np.float64)
 
 
 def _parts(span: Span | Doc) -> tuple[str, str]:
@@ -97,10 +111,12 @@ def vectors(spans: list[Span | Doc]) -> np.ndarray:
     """The typer's input for each span: its embedding; in a text of several sentences the first one
     counts ``FIRST_SENTENCE_WEIGHT`` times (as in the bag-of-words typer)."""
     parts = [_parts(s) for s in spans]
-    first = embed_texts([p[0] for p in parts])
-    rest = embed_texts([p[1] or "." for p in parts])
-    has_rest = np.array([bool(p[1]) for p in parts], dtype=np.float64)[:, None]
-    out = FIRST_SENTENCE_WEIGHT * first + has_rest * rest
+    with_rest = [i for i, part in enumerate(parts) if part[1]]
+    # one call for every text (the per-call overhead is most of an embedding's cost in a build,
+    # where spans are single sentences and have no rest to embed)
+    rows = embed_texts([part[0] for part in parts] + [parts[i][1] for i in with_rest])
+    out = FIRST_SENTENCE_WEIGHT * rows[:len(parts)]
+    out[with_rest] += rows[len(parts):]
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return out / np.where(norms > 0, norms, 1.0)
 

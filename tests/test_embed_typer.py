@@ -119,3 +119,14 @@ def test_without_wordllama_the_bag_of_words_typer_votes_alone(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["TrainedTyper", "2.0", "air_drone_strike"]
     assert "embedding typer unavailable" in out.stderr and "wordllama" in out.stderr
+
+
+def test_text_by_text_embeddings_equal_wordllamas_own():
+    """embed_texts tokenizes one text at a time (no thread pool per call); the numbers must be
+    exactly those of WordLlama's batched, padded embed."""
+    texts = ["US forces killed an ISIS official in a raid near Aleppo.", ".", "Holeb — ‘quoted’ 12,000",
+             "Drone strike.", "A much longer sentence, so that the batch is padded: " + "word " * 40]
+    ours = embed_typer.embed_texts(texts)
+    theirs = np.asarray(embed_typer.embedder().embed(texts, norm=True), dtype=np.float64)
+    assert ours.shape == (len(texts), 256)
+    assert np.array_equal(ours, theirs)
