@@ -312,11 +312,11 @@ def main() -> None:
     not_drawn = len(shown) - view.drawn
     runs = st.session_state["_runs"] = st.session_state.get("_runs", 0) + 1  # lets tests see a rerun end
     drawn = "drawn" if st.session_state.get(MAP_DRAWN) else "pending"
-    st.markdown(f"<span data-testid='opsmap-count' data-run='{runs}' data-map='{drawn}'>"
-                f"**{len(shown):,}** of {len(frame):,} "
-                "events shown</span>"
-                + (f" ({not_drawn:,} without a single point — aggregates or unplaced — are in the table only)"
-                   if not_drawn else ""), unsafe_allow_html=True)
+    # st.html, not st.markdown with raw HTML: the page then never loads the raw-HTML Markdown plugin.
+    st.html(f"<p style='margin:0'><span data-testid='opsmap-count' data-run='{runs}' data-map='{drawn}'>"
+            f"<b>{len(shown):,}</b> of {len(frame):,} events shown</span>"
+            + (f" ({not_drawn:,} without a single point — aggregates or unplaced — are in the table only)"
+               if not_drawn else "") + "</p>")
 
     map_column, panel_column = st.columns([3, 2], gap="medium")
     focus = st.session_state.get("map_focus")
