@@ -152,7 +152,7 @@ def measure_empty_page(repeats: int) -> dict[str, float]:
         started = time.perf_counter()
         page = open_page(browser, base_url, intercept=INTERCEPT)
         page.wait_for_selector("[data-testid='opsmap-count']", timeout=60_000)
-        wait_for_app(page, timeout=60_000)
+        wait_for_app(page, timeout=60_000, events=False)
         seconds = time.perf_counter() - started
         page.context.close()
         return seconds

@@ -176,16 +176,22 @@ def open_page(browser, url: str, *, viewport: dict | None = None, accept_downloa
     return page
 
 
-def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the Streamlit script has finished its current run and, on a page with a map,
-    until the rerun that follows the map's first drawing (it draws the timeline) has finished."""
+def wait_for_app(page, timeout: float = 30_000, *, events: bool = True) -> None:
+    """Wait until the Streamlit script has finished a run and shown its page: with ``events`` the
+    event count, once the rerun that follows the map's first drawing (it draws the timeline) has
+    finished too; without, a message (no store, no events). An error page ends the wait as well.
+
+    (Elements can appear out of script order while their code loads, so the wait names what the
+    page must show rather than trusting the first element seen.)"""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_function(
-        "() => { const app = document.querySelector(\"[data-testid='stApp']\");"
+        "events => { const app = document.querySelector(\"[data-testid='stApp']\");"
         " if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') { return false; }"
+        " if (document.querySelector(\"[data-testid='stException']\")) { return true; }"
         " const count = document.querySelector(\"[data-testid='opsmap-count']\");"
-        " return !count || count.getAttribute('data-map') !== 'pending'; }",
-        timeout=timeout)
+        " if (events) { return !!count && count.getAttribute('data-map') !== 'pending'; }"
+        " return !!count || !!document.querySelector(\"[data-testid='stAlert']\"); }",
+        arg=events, timeout=timeout)
 
 
 def map_frame(page):

@@ -221,7 +221,7 @@ def test_missing_store_shows_a_message_not_a_traceback(browser, tmp_path) -> Non
     with serve_dashboard(tmp_path / "absent.sqlite") as base_url:
         page = open_page(browser, base_url)
         try:
-            wait_for_app(page)
+            wait_for_app(page, events=False)
             main = page.locator("[data-testid='stMain']").inner_text()
             assert "opsmap build" in main
             assert page.locator("[data-testid='stException']").count() == 0
