@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from spacy.tokens import Doc, Span, Token
 
@@ -145,7 +146,7 @@ class TypeClassifier:
         if not self.reason_arrest:
             return False
         marker_at = None
-        for k, anc in enumerate(list(doc[m.start:m.end].root.ancestors)[:7]):
+        for k, anc in enumerate(islice(doc[m.start:m.end].root.ancestors, 7)):
             lemma = anc.lemma_.lower()
             if marker_at is None and lemma in self.reason_markers:
                 marker_at = k
@@ -316,7 +317,7 @@ class TypeClassifier:
         def position_weight(i: int) -> float:
             w = 1.0 if i < first_end else self.later_sentence_weight
             tok = doc[i]
-            for anc in [tok, *list(tok.ancestors)[:4]]:  # background clauses: "where fighting has ..."
+            for anc in [tok, *islice(tok.ancestors, 4)]:  # background clauses: "where fighting has ..."
                 if anc.dep_ in {"relcl", "appos"}:
                     return w * self.subordinate_weight
             if is_earlier_event(tok):  # "sanctions in response to the chemical attack"

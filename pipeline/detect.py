@@ -197,6 +197,12 @@ def lemma_positions(doc: Doc, lemmas: frozenset[str]) -> list[int]:
     return [word_idx[k] for k, token_keys in enumerate(keys) if token_keys[-1] in lemmas]
 
 
+def has_key(doc: Doc, key: str) -> bool:
+    """Whether some word of ``doc`` is spelt, lowercases or lemmatises to ``key`` (from the match keys
+    kept on the doc): a cheap test before walking the parse for that word."""
+    return key in CueIndex._doc_keys(doc)[2]
+
+
 class _Node:
     """A trie node of :class:`CueIndex`: the next words, and the phrases (by order) ending here."""
 
@@ -403,10 +409,9 @@ def _factuality(trigger: Token, seg: Span) -> Factuality:
         if child.dep_ == "advmod" and child.lower_ in mod.habitual_adverbs:
             return Factuality(BACKGROUND, f"habitual '{child.text}'", verb)
         if child.dep_ in {"prep", "advmod", "npadvmod", "advcl"}:
-            phrase = " ".join(t.lower_ for t in child.subtree)
-            for marker in mod.background_markers:
-                if marker in phrase:
-                    return Factuality(BACKGROUND, f"background '{marker}'", verb)
+            marker = _background_marker(child)
+            if marker is not None:
+                return Factuality(BACKGROUND, f"background '{marker}'", verb)
     if trigger.lemma_.lower() in {"fight", "war", "campaign", "struggle", "battle", "offensive", "operations"} and any(
             c.dep_ == "prep" and c.lower_ in {"against", "on"} for c in trigger_children) and any(
             c.dep_ in {"det", "poss"} for c in trigger_children):
@@ -423,6 +428,18 @@ def _factuality(trigger: Token, seg: Span) -> Factuality:
             if child.lower_ in mod.hedges:
                 return Factuality(HEDGED, f"hedged by '{child.text}'", verb)
     return Factuality(ASSERTED, f"asserted by '{verb.text}' ({verb.tag_})", verb)
+
+
+def _background_marker(child: Token) -> str | None:
+    """The first background marker in the lowercased words of ``child``'s subtree, or None; kept on
+    the doc per token, since the triggers of a sentence share its verbs' adjuncts."""
+    memo = child.doc.user_data.setdefault("opsmap_background_markers", {})
+    i = child.i
+    if i in memo:
+        return memo[i]
+    phrase = " ".join(t.lower_ for t in child.subtree)
+    found = memo[i] = next((m for m in modality().background_markers if m in phrase), None)
+    return found
 
 
 def is_earlier_event(trigger: Token) -> bool:

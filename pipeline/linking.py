@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
+from .detect import has_key
 from .knowledge import load_data
 from .place import Place
 
@@ -92,6 +93,8 @@ _SETTLEMENTS = {"town", "city", "village", "area", "district", "neighbourhood", 
 
 def _deictic(trigger: Token, verb: Token) -> bool:
     """ "this town" / "the city" near the event: the reporter's own place, the dateline."""
+    if not has_key(trigger.doc, "this"):  # most reports never say "this": no subtree to walk
+        return False
     for head in _clause_heads(trigger, verb):
         for tok in head.subtree:
             if tok.lower_ in _SETTLEMENTS and any(c.dep_ == "det" and c.lower_ == "this" for c in tok.children):

@@ -1,0 +1,47 @@
+"""The per-doc shortcuts of extraction give what the plain parse walks they replace give.
+
+``has_key`` lets ``linking._deictic`` skip reports without "this"; ``_background_marker`` keeps a
+subtree's background marker on the doc. Both are compared with the plain computation over every
+token of the demo reports.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.detect import _background_marker, has_key, modality
+from pipeline.frontmatter import split_front_matter
+from pipeline.nlp import get_nlp
+
+DEMO_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
+
+
+@pytest.fixture(scope="module")
+def docs():
+    texts = [split_front_matter(p.read_text(encoding="utf-8"))[1] for p in sorted(DEMO_REPORTS.glob("*.md"))]
+    assert texts
+    return list(get_nlp().pipe(texts))
+
+
+def test_has_key_is_any_word_spelt_lowercased_or_lemmatised(docs):
+    for doc in docs:
+        words = {w for t in doc if not t.is_space and t.text not in {"-", "–"}
+                 for w in (t.text, t.lower_, t.lemma_.lower())}
+        for key in words | {"this", "zzz-never", "This"}:
+            assert has_key(doc, key) == (key in words)
+        assert has_key(doc, "this") == any(t.lower_ == "this" for t in doc)
+
+
+def test_background_marker_matches_the_plain_scan(docs):
+    markers = modality().background_markers
+    found = 0
+    for doc in docs:
+        doc.user_data.pop("opsmap_background_markers", None)
+        for _ in range(2):  # the second pass reads the memo
+            for tok in doc:
+                phrase = " ".join(t.lower_ for t in tok.subtree)
+                expected = next((m for m in markers if m in phrase), None)
+                assert _background_marker(tok) == expected
+                found += expected is not None
+    assert found > 0
