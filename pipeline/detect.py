@@ -191,10 +191,15 @@ class CueIndex(Generic[T]):
 
 
 def lemma_positions(doc: Doc, lemmas: frozenset[str]) -> list[int]:
-    """Indices of the doc's tokens whose lowercased lemma is one of ``lemmas``, read from the match
-    keys kept on the doc (no Token object per word). Spaces and dashes are never found."""
-    word_idx, keys, _positions = CueIndex._doc_keys(doc)
-    return [word_idx[k] for k, token_keys in enumerate(keys) if token_keys[-1] in lemmas]
+    """Indices (ascending) of the doc's tokens whose lowercased lemma is one of ``lemmas``, read from
+    the match keys kept on the doc (no Token object per word) and kept per set of lemmas, as each
+    sentence asks again. Spaces and dashes are never found."""
+    memo = doc.user_data.setdefault("opsmap_lemma_positions", {})
+    found = memo.get(lemmas)
+    if found is None:
+        word_idx, keys, _positions = CueIndex._doc_keys(doc)
+        found = memo[lemmas] = [word_idx[k] for k, token_keys in enumerate(keys) if token_keys[-1] in lemmas]
+    return found
 
 
 def has_key(doc: Doc, key: str) -> bool:

@@ -7,13 +7,14 @@ Vocabulary: data/numbers.yaml.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
 from .knowledge import load_data
-from .detect import CueIndex
+from .detect import CueIndex, lemma_positions
 
 
 NUMERIC, VAGUE, IMPLIED = 2, 1, 0
@@ -234,11 +235,18 @@ def _stated_figure(seg: Span, anaphoric: bool) -> Count:
     event) a bare "gave a figure of 14" counts too: another source's figure for the same deaths.
     The lowest such figure (ACLED)."""
     lex = _lexicon()
-    killing = {t.i for m in lex.kill.find(seg) for t in seg.doc[m.start:m.end]}
+    doc = seg.doc
+    # only the figure nouns' tokens are read (from the lemmas kept on the doc), not every word
+    figures = lemma_positions(doc, lex.figure_nouns)
+    figures = figures[bisect_left(figures, seg.start):bisect_left(figures, seg.end)]
+    if not figures:
+        return Count()
+    killing = {i for m in lex.kill.find(seg) for i in range(m.start, m.end)}
     others = [m for idx in (lex.injury, lex.detention) for m in idx.find(seg)]
     best: tuple[int, Token, Token] | None = None
-    for noun in seg:
-        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lex.figure_nouns:
+    for i in figures:
+        noun = doc[i]
+        if noun.pos_ != "NOUN":
             continue
         about_deaths = any(t.i in killing for t in noun.subtree)  # "death toll", "number ... killed"
         of_something = any(c.dep_ == "prep" and c.lower_ == "of" and any(

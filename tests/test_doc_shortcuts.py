@@ -1,8 +1,9 @@
 """The per-doc shortcuts of extraction give what the plain parse walks they replace give.
 
 ``has_key`` lets ``linking._deictic`` skip reports without "this"; ``_background_marker`` keeps a
-subtree's background marker on the doc. Both are compared with the plain computation over every
-token of the demo reports.
+subtree's background marker on the doc; ``fatalities._stated_figure`` reads only the figure nouns
+that ``lemma_positions`` finds. Each is compared with the plain computation over every token of the
+demo reports.
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.detect import _background_marker, has_key, modality
+from pipeline.detect import _background_marker, has_key, lemma_positions, modality
+from pipeline.fatalities import _lexicon
 from pipeline.frontmatter import split_front_matter
 from pipeline.nlp import get_nlp
 
@@ -44,4 +46,15 @@ def test_background_marker_matches_the_plain_scan(docs):
                 expected = next((m for m in markers if m in phrase), None)
                 assert _background_marker(tok) == expected
                 found += expected is not None
+    assert found > 0
+
+
+def test_figure_nouns_from_lemma_positions_are_every_such_noun(docs):
+    figure_nouns = _lexicon().figure_nouns
+    found = 0
+    for doc in docs:
+        expected = [t.i for t in doc if t.pos_ == "NOUN" and t.lemma_.lower() in figure_nouns]
+        for _ in range(2):  # the second call reads the memo
+            assert [i for i in lemma_positions(doc, figure_nouns) if doc[i].pos_ == "NOUN"] == expected
+        found += len(expected)
     assert found > 0
