@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .knowledge import load_data
 from .nlp import doc_entities
-from .detect import CueIndex, governing_verb, modality
+from .detect import CueIndex, governing_verb, lemma_positions, modality
 
 
 @dataclass(frozen=True)
@@ -146,16 +146,33 @@ def _subtree(token: Token) -> set[int]:
     return {t.i for t in token.subtree}
 
 
+_SOURCE_NOUNS = frozenset({"statement", "spokesman", "spokesperson", "official", "source", "sources",
+                           "commander", "monitor", "observatory"})
+
+
+@lru_cache(maxsize=1)
+def _source_lemmas() -> frozenset[str]:
+    """The lemmas a source word can have (one object, so the doc's lemma positions are kept once)."""
+    return _SOURCE_NOUNS | modality().reporting_verbs
+
+
 def _sources(seg: Span, actors: ActorDictionary) -> set[int]:
-    """Tokens that name a source of the report ("according to CENTCOM", "the statement made by X")."""
+    """Tokens that name a source of the report ("according to CENTCOM", "the statement made by X").
+
+    Only the words that can start one are read: "according" and the source nouns' and reporting
+    verbs' lemmas, found in the match keys kept on the doc (no Token object for the other words)."""
     out: set[int] = set()
     mod = modality()
-    for tok in seg:
+    doc = seg.doc
+    word_idx, _keys, positions = CueIndex._doc_keys(doc)
+    candidates = set(lemma_positions(doc, _source_lemmas()))
+    candidates.update(word_idx[k] for k in positions.get("according", ()))
+    for i in sorted(c for c in candidates if seg.start <= c < seg.end):
+        tok = doc[i]
         low = tok.lower_
         if low == "according" and tok.i + 1 < seg.end:
             out |= _subtree(tok)
-        elif tok.lemma_.lower() in {"statement", "spokesman", "spokesperson", "official", "source", "sources",
-                                    "commander", "monitor", "observatory"} and tok.dep_ in {"pobj", "nsubj"}:
+        elif tok.lemma_.lower() in _SOURCE_NOUNS and tok.dep_ in {"pobj", "nsubj"}:
             if tok.dep_ == "pobj" and tok.head.lower_ in {"to", "by", "from"}:
                 out |= _subtree(tok)
         elif tok.pos_ == "VERB" and tok.lemma_.lower() in mod.reporting_verbs:
@@ -236,8 +253,12 @@ def assign_roles(trigger: Token, seg: Span, mentions: list[ActorMention], actors
                             for cc in c.children:
                                 if cc.dep_ == "agent":
                                     agent |= _subtree(cc)
-    for tok in list(seg):  # "coalition troops backed by local partners": the backers are associates
-        if tok.i in agent and tok.dep_ == "acl" and tok.lemma_.lower() in {
+    doc = seg.doc
+    for i in range(seg.start, seg.end):  # "coalition troops backed by local partners": the backers are associates
+        if i not in agent:  # (read as each word comes: the loop takes backers out of ``agent``)
+            continue
+        tok = doc[i]
+        if tok.dep_ == "acl" and tok.lemma_.lower() in {
                 "back", "support", "assist", "aid", "join", "accompany", "help"}:
             for c in tok.children:
                 if c.dep_ == "agent":

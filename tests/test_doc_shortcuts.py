@@ -2,7 +2,7 @@
 
 ``has_key`` lets ``linking._deictic`` skip reports without "this"; ``_background_marker`` keeps a
 subtree's background marker on the doc; ``fatalities._stated_figure`` reads only the figure nouns
-that ``lemma_positions`` finds. Each is compared with the plain computation over every token of the
+that ``lemma_positions`` finds, and ``actors._sources`` only the words that can name a source. Each is compared with the plain computation over every token of the
 demo reports.
 """
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.detect import _background_marker, has_key, lemma_positions, modality
+from pipeline.actors import _SOURCE_NOUNS, _sources, _subtree, default_actors
+from pipeline.detect import _background_marker, has_key, lemma_positions, modality, segments
 from pipeline.fatalities import _lexicon
 from pipeline.frontmatter import split_front_matter
 from pipeline.nlp import get_nlp
@@ -57,4 +58,33 @@ def test_figure_nouns_from_lemma_positions_are_every_such_noun(docs):
         for _ in range(2):  # the second call reads the memo
             assert [i for i in lemma_positions(doc, figure_nouns) if doc[i].pos_ == "NOUN"] == expected
         found += len(expected)
+    assert found > 0
+
+
+def _plain_sources(seg) -> set[int]:
+    """``actors._sources`` as it was: every word of the sentence read."""
+    out: set[int] = set()
+    mod = modality()
+    for tok in seg:
+        if tok.lower_ == "according" and tok.i + 1 < seg.end:
+            out |= _subtree(tok)
+        elif tok.lemma_.lower() in _SOURCE_NOUNS and tok.dep_ in {"pobj", "nsubj"}:
+            if tok.dep_ == "pobj" and tok.head.lower_ in {"to", "by", "from"}:
+                out |= _subtree(tok)
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in mod.reporting_verbs:
+            if any(c.dep_ in {"ccomp", "parataxis"} for c in tok.children) or tok.head.dep_ in {"ccomp"}:
+                for c in tok.children:
+                    if c.dep_ in {"nsubj", "agent"}:
+                        out |= _subtree(c)
+    return out
+
+
+def test_sources_read_from_candidate_words_equal_the_full_scan(docs):
+    actors = default_actors()
+    found = 0
+    for doc in docs:
+        for seg in [*segments(doc), doc[:]]:
+            expected = _plain_sources(seg)
+            assert _sources(seg, actors) == expected
+            found += len(expected)
     assert found > 0
