@@ -16,8 +16,6 @@ cached under $OPSMAP_CACHE like the bag-of-words typer's.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import tempfile
@@ -28,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from .typer import FIRST_SENTENCE_WEIGHT, Guess, _examples
+from .typer import FIRST_SENTENCE_WEIGHT, Guess, _examples, cache_path, first_sentence
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +95,9 @@ def embed_texts(texts: list[str]) -> np.ndarray:
 
 
 def _parts(span: Span | Doc) -> tuple[str, str]:
-    """The first sentence and the rest (empty for a single sentence)."""
-    doc = span.doc if isinstance(span, Span) else span
-    if not doc.has_annotation("SENT_START"):
-        return span.text, ""
-    sents = list(span.sents)
-    if len(sents) < 2:
-        return span.text, ""
-    return sents[0].text, " ".join(s.text for s in sents[1:])
+    """The first sentence's text and the others' (empty for a single sentence)."""
+    first, rest = first_sentence(span)
+    return first.text, " ".join(s.text for s in rest)
 
 
 def vectors(spans: list[Span | Doc]) -> np.ndarray:
@@ -164,9 +157,7 @@ class EmbeddingTyper:
         return {label: float(v) for label, v in zip(self.labels, p)}
 
     def predict(self, span: Span | Doc) -> Guess:
-        cats = self.probabilities(span)
-        label = max(cats, key=cats.__getitem__)
-        return Guess(label, cats[label])
+        return Guess.best(self.probabilities(span))
 
 
 class EnsembleTyper:
@@ -184,9 +175,7 @@ class EnsembleTyper:
         return out
 
     def predict(self, span: Span | Doc) -> Guess:
-        cats = self.probabilities(span)
-        label = max(cats, key=cats.__getitem__)
-        return Guess(label, cats[label])
+        return Guess.best(self.probabilities(span))
 
 
 def train(examples: dict[str, list[str]], parser) -> EmbeddingTyper:
@@ -201,12 +190,8 @@ def train(examples: dict[str, list[str]], parser) -> EmbeddingTyper:
 
 def cache_file(parser) -> Path:
     """$OPSMAP_CACHE (or ~/.cache/opsmap)/embed-typer-<hash>.npz, keyed by everything training reads."""
-    version, examples = _examples()
-    key = json.dumps([version, examples, L2, STEPS, LEARNING_RATE, VERSION, FIRST_SENTENCE_WEIGHT, WEIGHTS,
-                      _wordllama_version(), parser.meta.get("name"), parser.meta.get("version")], sort_keys=True)
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    root = Path(os.environ.get("OPSMAP_CACHE") or Path.home() / ".cache" / "opsmap")
-    return root / f"embed-typer-{digest}.npz"
+    return cache_path("embed-typer", [L2, STEPS, LEARNING_RATE, VERSION, FIRST_SENTENCE_WEIGHT, WEIGHTS,
+                                      _wordllama_version()], parser, ".npz")
 
 
 @lru_cache(maxsize=2)

@@ -56,25 +56,41 @@ def _content_words(tokens) -> list[str]:
             if not (t.is_punct or t.is_space or t.like_num or t.is_stop or t.ent_type_ in PLACE_ENTITIES)]
 
 
+def first_sentence(span: Span | Doc) -> tuple[Span | Doc, list[Span]]:
+    """The first sentence of ``span`` and the others; a single sentence (or a text without sentence
+    boundaries) is its own first sentence, with no others. The typers weigh the first one more
+    (``FIRST_SENTENCE_WEIGHT``): the first sentence of a report says what happened."""
+    doc = span.doc if isinstance(span, Span) else span
+    if not doc.has_annotation("SENT_START"):
+        return span, []
+    sents = list(span.sents)
+    if len(sents) < 2:
+        return span, []
+    return sents[0], sents[1:]
+
+
 def features(span: Span | Doc) -> list[str]:
     """The words the typer sees: lowercase lemmas of content words. Stop words are left out: with
     a few hundred examples, "the" and "of" would otherwise carry as much weight as "rape"; so are
     named places (``PLACE_ENTITIES``). In a text of several sentences the first sentence counts
     ``FIRST_SENTENCE_WEIGHT`` times; a single sentence (every sentence when events are sought in
     reports) is read as it is."""
-    doc = span.doc if isinstance(span, Span) else span
-    if not doc.has_annotation("SENT_START"):
-        return _content_words(span)
-    sents = list(span.sents)
-    if len(sents) < 2:
-        return _content_words(span)
-    return _content_words(sents[0]) * FIRST_SENTENCE_WEIGHT + [w for s in sents[1:] for w in _content_words(s)]
+    first, rest = first_sentence(span)
+    if not rest:
+        return _content_words(first)
+    return _content_words(first) * FIRST_SENTENCE_WEIGHT + [w for s in rest for w in _content_words(s)]
 
 
 @dataclass(frozen=True)
 class Guess:
     label: str  # a sub-type key of event_types.yaml, or "no_operation"
     probability: float
+
+    @classmethod
+    def best(cls, cats: dict[str, float]) -> "Guess":
+        """The most likely label of a typer's probabilities, and its probability."""
+        label = max(cats, key=cats.__getitem__)
+        return cls(label, float(cats[label]))
 
 
 class TrainedTyper:
@@ -90,9 +106,7 @@ class TrainedTyper:
 
     def predict(self, span: Span | Doc) -> Guess:
         """The most likely label of ``span`` and its probability."""
-        cats = self.probabilities(span)
-        label = max(cats, key=cats.__getitem__)
-        return Guess(label, float(cats[label]))
+        return Guess.best(self.probabilities(span))
 
 
 def _examples() -> tuple[str, dict[str, list[str]]]:
@@ -124,15 +138,21 @@ def train(examples: dict[str, list[str]], parser: Language) -> Language:
     return nlp
 
 
-def cache_dir(parser: Language) -> Path:
-    """Where trained weights are kept: $OPSMAP_CACHE or ~/.cache/opsmap, one folder per training input."""
+def cache_path(prefix: str, inputs: list, parser: Language, suffix: str = "") -> Path:
+    """$OPSMAP_CACHE (or ~/.cache/opsmap)/<prefix>-<hash><suffix>: where a typer's trained weights are
+    kept, keyed by everything its training reads (``inputs``, the examples, the spaCy model)."""
     version, examples = _examples()
-    key = json.dumps([version, examples, TEXTCAT_CONFIG, EPOCHS, BATCH, DROPOUT, SEED, FEATURES_VERSION,
-                      FIRST_SENTENCE_WEIGHT, spacy.__version__, parser.meta.get("name"),
-                      parser.meta.get("version")], sort_keys=True)
+    key = json.dumps([version, examples, *inputs, parser.meta.get("name"), parser.meta.get("version")],
+                     sort_keys=True)
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     root = Path(os.environ.get("OPSMAP_CACHE") or Path.home() / ".cache" / "opsmap")
-    return root / f"typer-{digest}"
+    return root / f"{prefix}-{digest}{suffix}"
+
+
+def cache_dir(parser: Language) -> Path:
+    """Where the trained textcat is kept: one folder per training input."""
+    return cache_path("typer", [TEXTCAT_CONFIG, EPOCHS, BATCH, DROPOUT, SEED, FEATURES_VERSION,
+                                FIRST_SENTENCE_WEIGHT, spacy.__version__], parser)
 
 
 @lru_cache(maxsize=2)
