@@ -70,6 +70,7 @@ class TypeClassifier:
         (``embed_typer.EnsembleTyper``), whose combination numbers are ``embedding_typer`` in the file."""
         data = data or load_data("event_types.yaml")
         self.typer = typer
+        self.embeddings = embeddings
         combine = {**data, **(data.get("embedding_typer") or {})} if embeddings else data
         self.typer_weight = float(combine.get("typer_weight", 0.0))
         self.rules_sure = float(combine.get("rules_sure", float("inf")))
@@ -375,7 +376,7 @@ class TypeClassifier:
             for key in scores:  # the rules propose, the typer helps choose between their proposals
                 scores[key] += self.typer_weight * probs.get(key, 0.0)
         if max(scores.values(), default=0.0) < self.min_score and not factual_only:
-            alone = self._typer_alone(span, scores, generic_matches)
+            alone = self._typer_alone(span, scores, generic_matches, probs)
             if alone is not None:
                 return alone
         if not scores:
@@ -399,14 +400,16 @@ class TypeClassifier:
         return Classification(best, scores[best_key], scores, voters[best_key], generic_matches, reason,
                               voter_weights[best_key])
 
-    def _typer_alone(self, span: Span | Doc, scores: dict[str, float],
-                     generic: list[CueMatch]) -> Classification | None:
+    def _typer_alone(self, span: Span | Doc, scores: dict[str, float], generic: list[CueMatch],
+                     probs: dict[str, float] | None = None) -> Classification | None:
         """A whole text on which the rules found no or only weak cues: the typer's label when it is sure
         enough (``typer_alone``). Not used to find events in sentences (``factual_only``), where a
-        sentence without cues is most often no event at all."""
+        sentence without cues is most often no event at all. ``probs``: the typer's answer, when it
+        was already asked."""
         if self.typer is None or self.typer_alone > 1.0:
             return None
-        probs = self.typer.probabilities(span)
+        if probs is None:
+            probs = self.typer.probabilities(span)
         top = max(probs, key=probs.__getitem__)
         if top not in self.subtypes or probs[top] < self.typer_alone:
             return None

@@ -93,7 +93,7 @@ def evaluate_case(path: str | Path, settings, limit: int | None = None, half: st
     result = {
         "dataset": str(path), "half": half or "all", "snippets": len(rows), "typology_version": clf.version,
         "trained_typer": clf.typer is not None,
-        "embedding_typer": clf.typer is not None and type(clf.typer).__name__ == "EnsembleTyper",
+        "embedding_typer": clf.typer is not None and clf.embeddings,
         "weighted_f1": table["weighted_f1"], "macro_f1": table["macro_f1"], "accuracy": table["accuracy"],
     }
     if half is None:
