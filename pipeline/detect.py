@@ -43,6 +43,19 @@ class CueMatch(Generic[T]):
     payload: T
 
 
+#: Where this module keeps work per doc in ``doc.user_data`` while a report is read; dropped by
+#: :func:`forget_doc_work` when its events have been extracted (they are not part of the doc).
+_CUE_KEYS, _CUE_MATCHES, _LEMMA_POSITIONS = "opsmap_cue_keys", "opsmap_cue_matches", "opsmap_lemma_positions"
+_FACTUALITY, _BACKGROUND_MARKERS = "opsmap_factuality", "opsmap_background_markers"
+_DOC_WORK = (_CUE_KEYS, _CUE_MATCHES, _LEMMA_POSITIONS, _FACTUALITY, _BACKGROUND_MARKERS)
+
+
+def forget_doc_work(doc: Doc) -> None:
+    """Drop what this module kept on ``doc`` while its report was read."""
+    for key in _DOC_WORK:
+        doc.user_data.pop(key, None)
+
+
 #: (orth, lower, lemma) string ids -> a word's match keys and their distinct values (None: a dash,
 #: skipped); shared by all docs of the process, since the same vocabulary recurs; emptied when it
 #: grows past the limit.
@@ -93,7 +106,7 @@ class CueIndex(Generic[T]):
     @classmethod
     def _doc_keys(cls, doc: Doc) -> tuple[list[int], list[tuple[str, ...]], dict[str, list[int]]]:
         """Token indices, match keys and where each key occurs, computed once and kept on the doc."""
-        cached = doc.user_data.get("opsmap_cue_keys")
+        cached = doc.user_data.get(_CUE_KEYS)
         if cached is None:
             # attribute arrays instead of a Token object per word: this runs for every report
             strings = doc.vocab.strings
@@ -129,7 +142,7 @@ class CueIndex(Generic[T]):
                 word_idx.append(i)
                 keys.append(token_keys)
             cached = (word_idx, keys, positions)
-            doc.user_data["opsmap_cue_keys"] = cached
+            doc.user_data[_CUE_KEYS] = cached
         return cached
 
     def find(self, tokens: Span | Doc, longest: bool = True) -> list[CueMatch[T]]:
@@ -138,7 +151,7 @@ class CueIndex(Generic[T]):
         The whole doc is matched once per index and kept on the doc; a span gets the matches inside it.
         """
         doc = tokens.doc if isinstance(tokens, Span) else tokens
-        cache = doc.user_data.setdefault("opsmap_cue_matches", {})
+        cache = doc.user_data.setdefault(_CUE_MATCHES, {})
         key = (id(self), longest)
         found = cache.get(key)
         if found is None:
@@ -194,7 +207,7 @@ def lemma_positions(doc: Doc, lemmas: frozenset[str]) -> list[int]:
     """Indices (ascending) of the doc's tokens whose lowercased lemma is one of ``lemmas``, read from
     the match keys kept on the doc (no Token object per word) and kept per set of lemmas, as each
     sentence asks again. Spaces and dashes are never found."""
-    memo = doc.user_data.setdefault("opsmap_lemma_positions", {})
+    memo = doc.user_data.setdefault(_LEMMA_POSITIONS, {})
     found = memo.get(lemmas)
     if found is None:
         word_idx, keys, _positions = CueIndex._doc_keys(doc)
@@ -352,7 +365,7 @@ def factuality(trigger: Token, seg: Span) -> Factuality:
 
     Kept on the doc per (trigger, segment): the classifier asks it of every cue, and the extractor
     again of the cue it chose, each sentence being read once or twice (a third of the calls)."""
-    memo = seg.doc.user_data.setdefault("opsmap_factuality", {})
+    memo = seg.doc.user_data.setdefault(_FACTUALITY, {})
     key = (trigger.i, seg.start, seg.end)
     found = memo.get(key)
     if found is None:
@@ -438,7 +451,7 @@ def _factuality(trigger: Token, seg: Span) -> Factuality:
 def _background_marker(child: Token) -> str | None:
     """The first background marker in the lowercased words of ``child``'s subtree, or None; kept on
     the doc per token, since the triggers of a sentence share its verbs' adjuncts."""
-    memo = child.doc.user_data.setdefault("opsmap_background_markers", {})
+    memo = child.doc.user_data.setdefault(_BACKGROUND_MARKERS, {})
     i = child.i
     if i in memo:
         return memo[i]

@@ -21,12 +21,12 @@ from .actors import ActorDictionary, ActorMention, Roles, assign_roles, default_
 from .nlp import doc_text, span_text
 from .classify import Classification, SubType, TypeClassifier, classifier_for, default_classifier
 from .dates import DateResolution, fallback_date, resolve_date
-from .detect import (FACTUAL, HEDGED, factuality, in_an_earlier_year, is_earlier_event, is_headline,
-                     is_summary, lemma_positions, modality, present_state, segments)
+from .detect import (FACTUAL, HEDGED, factuality, forget_doc_work, in_an_earlier_year, is_earlier_event,
+                     is_headline, is_summary, lemma_positions, modality, present_state, segments)
 from .event import Event
 from .fatalities import NUMERIC, Casualties, Count, count_casualties
-from .linking import (PlaceLink, acled_region, subject_spans, compatible as places_compatible, dateline_spans, distance_km,
-                      iso_numeric, link_place)
+from .linking import (PlaceLink, acled_region, party_countries, compatible as places_compatible, dateline_spans,
+                      distance_km, iso_numeric, link_place)
 from .place import Place
 from .report import Report
 
@@ -221,19 +221,17 @@ def _read_mention(seg: Span, index: int, report: Report, places: list[Place], cl
     if when.evidence:
         s, e, t = when.evidence
         when.evidence = [seg.start_char + s, seg.start_char + e, t]
+    parties = party_countries(trigger, fact.verb, places)
     return _Mention(seg, trigger, fact.verb, kind, result.subtype if kind == SPECIFIC else None, result,
                     fact.status, fact.reason, summary, roles, when, count_casualties(seg),
-                    link_place(seg, trigger, fact.verb, places, not_places), is_headline(seg, index),
-                    is_earlier_event(trigger), _country_parties(trigger, fact.verb, places, not_places))
+                    link_place(seg, trigger, fact.verb, places, not_places, parties), is_headline(seg, index),
+                    is_earlier_event(trigger), _acting_countries(parties, not_places))
 
 
-def _country_parties(trigger: Token, verb: Token, places: list[Place],
-                     not_places: list[tuple[int, int]]) -> list[Place]:
-    """Countries named among the subjects of the event's verb, outside the dateline and actors'
-    names: parties that act ("The United States and Iraq have agreed")."""
-    spans = subject_spans(trigger, verb)
-    return [p for p in places if p.kind == "country" and p.resolved and p.country_code and not p.is_dateline
-            and any(s <= p.start and p.end <= e for s, e in spans)
+def _acting_countries(parties: list[Place], not_places: list[tuple[int, int]]) -> list[Place]:
+    """The event's country parties outside the dateline and actors' names, resolved: those that act
+    ("The United States and Iraq have agreed")."""
+    return [p for p in parties if p.resolved and p.country_code and not p.is_dateline
             and not any(s < p.end and p.start < e for s, e in not_places)]
 
 
@@ -446,8 +444,7 @@ def extract_events(doc: Doc, report: Report, places: list[Place],
     events: list[Event] = []
     for c in clusters:
         events.extend(_split_by_place(_event(c, report, clf, actor_dict), c))
-    for cache in ("opsmap_cue_keys", "opsmap_cue_matches", "opsmap_factuality"):
-        doc.user_data.pop(cache, None)  # per-call caches, not part of the doc
+    forget_doc_work(doc)  # per-call caches, not part of the doc
     return events
 
 

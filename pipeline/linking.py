@@ -88,6 +88,12 @@ def subject_spans(trigger: Token, verb: Token) -> list[tuple[int, int]]:
     return out
 
 
+def party_countries(trigger: Token, verb: Token, places: list[Place]) -> list[Place]:
+    """The countries named among the event verb's subjects (:func:`subject_spans`), in text order."""
+    spans = subject_spans(trigger, verb)
+    return [p for p in places if p.kind == "country" and any(s <= p.start and p.end <= e for s, e in spans)]
+
+
 _SETTLEMENTS = {"town", "city", "village", "area", "district", "neighbourhood", "neighborhood", "camp"}
 
 
@@ -103,19 +109,19 @@ def _deictic(trigger: Token, verb: Token) -> bool:
 
 
 def link_place(seg: Span, trigger: Token, verb: Token, places: list[Place],
-               not_places: list[tuple[int, int]] = ()) -> PlaceLink:
+               not_places: list[tuple[int, int]] = (), parties: list[Place] | None = None) -> PlaceLink:
     """The best place for an event named by ``trigger`` in sentence ``seg``.
 
     ``not_places`` are character ranges that name something else: actors ("US forces") and the
-    dateline's extent ("TAMPA, Fla. —").
+    dateline's extent ("TAMPA, Fla. —"). ``parties``: :func:`party_countries`, when the caller has
+    them already; such countries act in the event and are not where it happened.
     """
 
     def blocked(p: Place) -> bool:
         return any(s < p.end and p.start < e for s, e in not_places)
 
-    parties = subject_spans(trigger, verb)
-    good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p)
-            and not (p.kind == "country" and any(s <= p.start and p.end <= e for s, e in parties))]
+    acting = {id(p) for p in (party_countries(trigger, verb, places) if parties is None else parties)}
+    good = [p for p in places if usable(p) and not p.is_dateline and not blocked(p) and id(p) not in acting]
     # "Iraq" inside "western Iraq", "Baghdad" inside "south of Baghdad": the longer phrase says where
     nested = {id(p) for p in good if any(q is not p and q.start <= p.start and p.end <= q.end
                                          and (q.end - q.start) > (p.end - p.start) for q in good)}
