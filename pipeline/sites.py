@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from .knowledge import load_data
+from .wordscan import matches_at_starts
 
 #: Words a site's name may be written with either way ("Air Base" / "Airbase").
 _SPLIT_WORDS = {"air base": "airbase", "air field": "airfield"}
@@ -47,6 +48,7 @@ def site_names(site: dict) -> list[str]:
     return out
 
 
+#: Where a site's name can begin: a word not glued to the one before by a hyphen.
 _WORD = re.compile(r"(?<![\w-])\w+")
 
 
@@ -83,12 +85,6 @@ def find_sites(text: str) -> Iterator[tuple[int, int]]:
     patterns = _patterns()
     if not patterns:
         return
-    end = 0
-    for word in _WORD.finditer(text):
-        if word.start() < end:
-            continue
-        pattern = patterns.get(word.group(0).lower())
-        hit = pattern.match(text, word.start()) if pattern else None
-        if hit and any(ch.isupper() for ch in hit.group(0)):
-            end = hit.end()
+    for hit in matches_at_starts(text, _WORD, lambda word: patterns.get(word.lower())):
+        if any(ch.isupper() for ch in hit.group(0)):
             yield hit.start(), hit.end()

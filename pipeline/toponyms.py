@@ -21,6 +21,7 @@ from .names import fold
 from .nlp import doc_entities
 from .knowledge import load_data
 from .sites import find_sites
+from .wordscan import matches_at_starts
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Entity labels that are sometimes places the small model mislabels ("near Manbij" -> PRODUCT).
@@ -109,16 +110,9 @@ def _demonym_matches(text: str) -> Iterator[re.Match]:
     """``_DEMONYM_RE.finditer(text)``, trying the alternation of all demonyms only where a word
     that begins one starts (tried at every character, it cost as much as the rest of recognition)."""
     if _DEMONYM_FIRST_WORDS is None:
-        yield from _DEMONYM_RE.finditer(text)
-        return
-    resume = 0  # as finditer: the next match starts after the last one
-    for word in _CAPITALISED_WORD.finditer(text):
-        if word.start() < resume or word.group() not in _DEMONYM_FIRST_WORDS:
-            continue
-        match = _DEMONYM_RE.match(text, word.start())
-        if match is not None:
-            resume = match.end()
-            yield match
+        return _DEMONYM_RE.finditer(text)
+    first_words = _DEMONYM_FIRST_WORDS
+    return matches_at_starts(text, _CAPITALISED_WORD, lambda word: _DEMONYM_RE if word in first_words else None)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -342,16 +336,8 @@ def _titled_name_matches(text: str) -> Iterator[re.Match]:
     (as every title is): tried at every character, they cost a fifth of recognition."""
     pattern = _titled_names()
     if not _titles_capitalised():
-        yield from pattern.finditer(text)
-        return
-    resume = 0  # as finditer: the next match starts after the last one
-    for capital in _CAPITAL_START.finditer(text):
-        if capital.start() < resume:
-            continue
-        match = pattern.match(text, capital.start())
-        if match is not None:
-            resume = match.end()
-            yield match
+        return pattern.finditer(text)
+    return matches_at_starts(text, _CAPITAL_START, lambda _capital: pattern)
 
 
 def _one_reading_per_report(text: str, ents: list, gazetteer: Gazetteer, mentions: list[Mention]) -> list[Mention]:
