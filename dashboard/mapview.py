@@ -82,19 +82,8 @@ def safe_url(url: object) -> str:
 
 def uncertainty_radius_km(precision: object, radius_km: object) -> float:
     """How far the true location may be from the point: the place's radius, else by precision."""
-    try:
-        radius = float(radius_km)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        radius = math.nan
-    try:
-        level = int(precision)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        level = 1
-    if level <= 1:
-        return 0.0
-    if not math.isnan(radius) and radius > 0:
-        return radius
-    return PRECISION_RADIUS_KM.get(level, PRECISION_RADIUS_KM[3])
+    one = uncertainty_radii_km(pd.Series([precision], dtype=object), pd.Series([radius_km], dtype=object))
+    return float(one.iloc[0])
 
 
 def drawable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +100,8 @@ def _codes(series: pd.Series) -> tuple[list[int], list[str]]:
 
 
 def uncertainty_radii_km(precision: pd.Series, radius_km: pd.Series | None) -> pd.Series:
-    """:func:`uncertainty_radius_km` for whole columns at once (100,000 events in milliseconds)."""
+    """How far the true location may be from each point, for whole columns (100,000 events in
+    milliseconds): 0 for an exact place (precision 1), else the place's radius, or by precision."""
     level = pd.to_numeric(precision, errors="coerce").fillna(1).astype(int)
     default = level.map(lambda p: PRECISION_RADIUS_KM.get(p, PRECISION_RADIUS_KM[3])).astype(float)
     if radius_km is None:
